@@ -1,0 +1,48 @@
+"""Errors a user can cause, each carrying a sentence fit to show the room."""
+
+from __future__ import annotations
+
+
+class WorkshopError(Exception):
+    """Base class: `str(error)` is a plain sentence for the user."""
+
+
+class PackError(WorkshopError):
+    """A scenario pack that cannot be used; `problems` lists every finding."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(problems[0] if problems else "The scenario pack is not valid.")
+        self.problems = problems
+
+
+class SessionNotFound(WorkshopError):
+    """No stored session has that id (or prefix)."""
+
+
+class AmbiguousSessionId(WorkshopError):
+    """A prefix matches more than one session."""
+
+
+class SessionDamaged(WorkshopError):
+    """A session file that cannot be read; it is left untouched."""
+
+    def __init__(self, file_name: str, problem: str) -> None:
+        super().__init__(f"{file_name}: {problem}")
+        self.file_name = file_name
+        self.problem = problem
+
+
+class SessionLocked(WorkshopError):
+    """The session is open for editing in another window or process."""
+
+
+class SessionReadOnly(WorkshopError):
+    """A change was asked of a session that is not open for editing here."""
+
+
+class SaveFailed(WorkshopError):
+    """A change could not be written; nothing of it is on disk."""
+
+
+class InvalidTranscript(WorkshopError):
+    """A file that is not a valid workshop transcript."""

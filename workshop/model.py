@@ -1,0 +1,250 @@
+"""The domain: scenarios (read from packs) and sessions (what is saved)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+STEP_TYPES = ("brief", "capture", "tag", "rating", "agree", "summary")
+"""Every step type a pack may use."""
+
+SUMMARY_PARTS = ("counts", "time", "agreements", "ratings")
+"""What a summary step may show, in any order."""
+
+
+@dataclass(frozen=True)
+class Side:
+    """A party in the role-play, e.g. `marketing` ("Venus")."""
+
+    key: str
+    label: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A label from a taxonomy, toggled with its `hotkey`."""
+
+    key: str
+    label: str
+    hotkey: str
+    definition: str = ""
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """A named set of tags, e.g. the four clarity gaps."""
+
+    key: str
+    title: str
+    tags: tuple[Tag, ...]
+
+    def by_hotkey(self, key: str) -> Tag | None:
+        """The tag whose hotkey is `key`, if any."""
+        return next((tag for tag in self.tags if tag.hotkey == key), None)
+
+
+@dataclass(frozen=True)
+class RatingItem:
+    """One thing the room rates in a rating step."""
+
+    key: str
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One stage of the agenda."""
+
+    key: str
+    title: str
+    type: str
+    timebox: float
+    """Minutes."""
+    text: str = ""
+    """Projected Markdown."""
+    notes: str = ""
+    """Facilitator notes, hidden from the room by default."""
+    reveal: str = ""
+    """Hidden example shown only once revealed (brief steps)."""
+    prompt: str = ""
+    sides: tuple[str, ...] = ()
+    taxonomy: str | None = None
+    source: tuple[str, ...] = ()
+    """Capture steps whose statements a tag step walks (empty: all)."""
+    scale: int = 3
+    items: tuple[RatingItem, ...] = ()
+    show: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A content pack, validated."""
+
+    id: str
+    version: str
+    title: str
+    language: str
+    summary: str
+    sides: tuple[Side, ...]
+    taxonomies: tuple[Taxonomy, ...]
+    steps: tuple[Step, ...]
+    origin: str = "built-in"
+    """Where the pack was found: "built-in", "user" or a content dir."""
+    path: str = ""
+
+    def side(self, key: str) -> Side:
+        """The side called `key`."""
+        return next(side for side in self.sides if side.key == key)
+
+    def taxonomy(self, key: str | None) -> Taxonomy | None:
+        """The taxonomy called `key`, if any."""
+        return next((tax for tax in self.taxonomies if tax.key == key), None)
+
+    @property
+    def tags(self) -> tuple[Tag, ...]:
+        """Every tag of every taxonomy, in pack order."""
+        return tuple(tag for tax in self.taxonomies for tag in tax.tags)
+
+    @property
+    def minutes(self) -> float:
+        """The sum of all timeboxes."""
+        return sum(step.timebox for step in self.steps)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One captured line of a side's self-talk."""
+
+    id: str
+    side: str
+    text: str
+    speaker: str | None
+    tags: tuple[str, ...]
+    created_at: datetime
+    edited_at: datetime | None = None
+    step: str | None = None
+    """The capture step it was said in."""
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """An action or agreement the room commits to."""
+
+    id: str
+    text: str
+    tag: str | None
+    owner: str | None
+    due: date | None
+    created_at: datetime
+    step: str | None = None
+
+
+@dataclass(frozen=True)
+class Rating:
+    """The room's score (0..scale) for one item of a rating step."""
+
+    step: str
+    item: str
+    score: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class StepTime:
+    """Time spent in one step."""
+
+    key: str
+    title: str
+    type: str
+    entered_at: datetime | None
+    seconds_spent: float
+
+
+@dataclass(frozen=True)
+class Label:
+    """A key with its label, as a session remembers its sides and tags."""
+
+    key: str
+    label: str
+
+
+@dataclass
+class Session:
+    """One run of a scenario with one group: what is saved and exported."""
+
+    id: str
+    title: str
+    facilitator: str
+    organisation: str
+    participants: list[str]
+    scenario_id: str
+    scenario_version: str
+    scenario_title: str
+    language: str
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    """"in-progress" or "finished"."""
+    current_step: int
+    sides: list[Label]
+    taxonomy: list[Label]
+    steps: list[StepTime]
+    statements: list[Statement] = field(default_factory=list)
+    agreements: list[Agreement] = field(default_factory=list)
+    ratings: list[Rating] = field(default_factory=list)
+    revealed: list[str] = field(default_factory=list)
+    """Keys of steps whose hidden example has been revealed."""
+    blank: bool = False
+    """Whether the room's screen is blanked."""
+    updated_at: datetime | None = None
+
+    def statements_of(self, side: str) -> list[Statement]:
+        """The statements of `side`, in the order they were said."""
+        return [st for st in self.statements if st.side == side]
+
+    def tag_counts(self, tag_keys: list[str] | None = None) -> dict[str, dict[str, int]]:
+        """Tag counts per side and in `"total"`; every side and tag present, zeros included."""
+        keys = tag_keys if tag_keys is not None else [t.key for t in self.taxonomy]
+        counts: dict[str, dict[str, int]] = {}
+        total: Counter[str] = Counter()
+        for side in self.sides:
+            per_side: Counter[str] = Counter()
+            for st in self.statements_of(side.key):
+                per_side.update(tag for tag in st.tags if tag in keys)
+            counts[side.key] = {key: per_side[key] for key in keys}
+            total.update(per_side)
+        counts["total"] = {key: total[key] for key in keys}
+        return counts
+
+    def rating(self, step: str, item: str) -> Rating | None:
+        """The rating given to `item` in `step`, if any."""
+        return next((r for r in self.ratings if r.step == step and r.item == item), None)
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """A line of the home list: enough to show, without loading the transcript."""
+
+    id: str
+    title: str
+    scenario_id: str
+    scenario_title: str
+    started_at: datetime
+    status: str
+    statement_count: int
+    updated_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DamagedFile:
+    """A session file that could not be read, left untouched."""
+
+    name: str
+    problem: str
+    advice: str = (
+        "It was left untouched. Restore it from a backup, or move it out of the "
+        "sessions folder to hide this line."
+    )

@@ -1,0 +1,156 @@
+"""A crash-safe TinyDB storage: each write lands whole or not at all."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+from workshop.errors import SaveFailed
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+TEMP_SUFFIX = ".tmp"
+
+
+class UnreadableFile(Exception):
+    """A data file that exists but does not hold a JSON object."""
+
+
+def save_failure(error: OSError, what: str) -> SaveFailed:
+    """A SaveFailed with a plain sentence for `error` while saving `what`."""
+    reasons = {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is used up",
+        errno.EROFS: "the data folder is on a read-only disk",
+        errno.EACCES: "permission to write in the data folder was denied",
+        errno.EPERM: "permission to write in the data folder was denied",
+    }
+    reason = reasons.get(error.errno, error.strerror or str(error))
+    return SaveFailed(f"Could not save {what}: {reason}. Nothing of this change was saved.")
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """The JSON object in `path`; raise UnreadableFile with a short reason otherwise."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise UnreadableFile(f"cannot be read ({error.strerror or error})") from None
+    if not raw.strip():
+        raise UnreadableFile("the file is empty")
+    try:
+        data = json.loads(raw)
+    except UnicodeDecodeError:
+        raise UnreadableFile("the file is not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise UnreadableFile(f"not valid JSON (line {error.lineno}): truncated or damaged") from None
+    if not isinstance(data, dict):
+        raise UnreadableFile("not a workshop data file (no JSON object at the top)")
+    return data
+
+
+def write_atomic(path: Path, payload: bytes) -> None:
+    """Replace `path` by `payload`: temp file in the same folder, fsync, rename, fsync folder.
+
+    Raises OSError; on failure the old file is untouched and no temp file is left.
+    """
+    temp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        try:
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+    fsync_dir(path.parent)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temps(folder: Path) -> int:
+    """Delete temp files left by dead processes in `folder`; return how many."""
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not (entry.name.startswith(".") and entry.name.endswith(TEMP_SUFFIX)):
+            continue
+        pid_text = entry.name[: -len(TEMP_SUFFIX)].rsplit(".", 1)[-1]
+        if pid_text.isdigit() and pid_alive(int(pid_text)) and int(pid_text) != os.getpid():
+            continue
+        try:
+            os.unlink(entry.path)
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with `pid` runs on this machine."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage that never leaves a half-written file and never reads bad data as empty.
+
+    It keeps the last data written in memory, so a write costs one serialisation and one
+    durable replace, not a re-read of the file; it must be the file's only writer.
+    """
+
+    def __init__(self, path: str | Path, what: str = "the session") -> None:
+        self.path = Path(path)
+        self.what = what
+        self._cache: dict[str, Any] | None = None
+
+    def read(self) -> dict[str, Any] | None:
+        if self._cache is None:
+            if not self.path.exists():
+                return None
+            try:
+                self._cache = read_json(self.path)
+            except UnreadableFile as error:
+                raise UnreadableFile(f"{self.path.name}: {error}") from None
+        return self._cache
+
+    def write(self, data: dict[str, Any]) -> None:
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        try:
+            write_atomic(self.path, payload)
+        except OSError as error:
+            self._cache = None  # TinyDB mutated it in place; the disk is the truth now.
+            raise save_failure(error, self.what) from None
+        self._cache = data
+
+    def close(self) -> None:
+        self._cache = None

@@ -1,0 +1,757 @@
+"""The session store: one TinyDB file per session, a rebuildable catalogue, editing locks.
+
+Every method that changes a session returns only once the change is durable on disk,
+and speaks in the dataclasses of `workshop.model`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+
+from workshop import locks
+from workshop.errors import (
+    AmbiguousSessionId,
+    SaveFailed,
+    SessionDamaged,
+    SessionNotFound,
+    SessionReadOnly,
+)
+from workshop.model import (
+    Agreement,
+    DamagedFile,
+    Label,
+    Rating,
+    Scenario,
+    Session,
+    SessionSummary,
+    Statement,
+    StepTime,
+)
+from workshop.storage import (
+    DIR_MODE,
+    AtomicJSONStorage,
+    UnreadableFile,
+    read_json,
+    remove_stale_temps,
+    save_failure,
+    write_atomic,
+)
+from workshop.text import clean_line, clean_text
+
+SESSION_SCHEMA = "workshop.session/1"
+CATALOGUE_SCHEMA = "workshop.catalogue/1"
+META = "meta"
+
+
+def now_local() -> datetime:
+    """The current time with the local offset, to the second."""
+    return datetime.now().astimezone().replace(microsecond=0)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _time(value: Any, field: str) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError(f"'{field}' is not a time")
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError(f"'{field}' has no UTC offset")
+    return moment
+
+
+def _opt_time(value: Any, field: str) -> datetime | None:
+    return None if value is None else _time(value, field)
+
+
+def _opt_str(value: Any, field: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"'{field}' is not text")
+    return value
+
+
+def _str(value: Any, field: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"'{field}' is not text")
+    return value
+
+
+def new_id() -> str:
+    """A fresh random id (8 hex digits)."""
+    return secrets.token_hex(4)
+
+
+# -- documents <-> dataclasses ------------------------------------------------------------
+
+
+def statement_doc(st: Statement) -> dict[str, Any]:
+    return {
+        "id": st.id, "side": st.side, "speaker": st.speaker, "text": st.text,
+        "tags": list(st.tags), "created_at": _iso(st.created_at),
+        "edited_at": _iso(st.edited_at), "step": st.step,
+    }
+
+
+def statement_from(doc: dict[str, Any]) -> Statement:
+    tags = doc.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise ValueError("'tags' is not a list of text")
+    return Statement(
+        id=_str(doc.get("id"), "id"), side=_str(doc.get("side"), "side"),
+        text=_str(doc.get("text"), "text"), speaker=_opt_str(doc.get("speaker"), "speaker"),
+        tags=tuple(tags), created_at=_time(doc.get("created_at"), "created_at"),
+        edited_at=_opt_time(doc.get("edited_at"), "edited_at"),
+        step=_opt_str(doc.get("step"), "step"),
+    )
+
+
+def agreement_doc(ag: Agreement) -> dict[str, Any]:
+    return {
+        "id": ag.id, "text": ag.text, "tag": ag.tag, "owner": ag.owner,
+        "due": ag.due.isoformat() if ag.due else None, "created_at": _iso(ag.created_at),
+        "step": ag.step,
+    }
+
+
+def agreement_from(doc: dict[str, Any]) -> Agreement:
+    due = _opt_str(doc.get("due"), "due")
+    return Agreement(
+        id=_str(doc.get("id"), "id"), text=_str(doc.get("text"), "text"),
+        tag=_opt_str(doc.get("tag"), "tag"), owner=_opt_str(doc.get("owner"), "owner"),
+        due=date.fromisoformat(due) if due else None,
+        created_at=_time(doc.get("created_at"), "created_at"),
+        step=_opt_str(doc.get("step"), "step"),
+    )
+
+
+def rating_doc(r: Rating) -> dict[str, Any]:
+    return {"step": r.step, "item": r.item, "score": r.score, "note": r.note}
+
+
+def rating_from(doc: dict[str, Any]) -> Rating:
+    score = doc.get("score")
+    if isinstance(score, bool) or not isinstance(score, int):
+        raise ValueError("'score' is not a whole number")
+    return Rating(_str(doc.get("step"), "step"), _str(doc.get("item"), "item"), score,
+                  _str(doc.get("note", ""), "note"))
+
+
+def step_doc(s: StepTime) -> dict[str, Any]:
+    return {"key": s.key, "title": s.title, "type": s.type, "entered_at": _iso(s.entered_at),
+            "seconds_spent": round(s.seconds_spent, 1)}
+
+
+def _labels(value: Any, field: str) -> list[Label]:
+    if not isinstance(value, list):
+        raise ValueError(f"'{field}' is not a list")
+    return [Label(_str(v.get("key"), "key"), _str(v.get("label"), "label")) for v in value]
+
+
+def meta_doc(session: Session) -> dict[str, Any]:
+    """The `meta` document of a session file."""
+    return {
+        "schema": SESSION_SCHEMA, "id": session.id, "title": session.title,
+        "facilitator": session.facilitator, "organisation": session.organisation,
+        "participants": list(session.participants),
+        "scenario": {"id": session.scenario_id, "version": session.scenario_version,
+                     "title": session.scenario_title, "language": session.language},
+        "sides": [{"key": s.key, "label": s.label} for s in session.sides],
+        "taxonomy": [{"key": t.key, "label": t.label} for t in session.taxonomy],
+        "steps": [step_doc(s) for s in session.steps],
+        "started_at": _iso(session.started_at), "finished_at": _iso(session.finished_at),
+        "status": session.status, "current_step": session.current_step,
+        "revealed": list(session.revealed), "blank": session.blank,
+    }
+
+
+def _table(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    table = data.get(name, {})
+    if not isinstance(table, dict) or not all(isinstance(d, dict) for d in table.values()):
+        raise ValueError(f"table '{name}' is not a TinyDB table")
+    return [table[k] for k in sorted(table, key=lambda k: int(k) if k.isdigit() else 0)]
+
+
+def session_from(data: dict[str, Any]) -> Session:
+    """The Session held by the tables of a session file; ValueError says what is wrong."""
+    metas = _table(data, META)
+    if not metas:
+        raise ValueError("no session in the file (wrong schema)")
+    meta = metas[0]
+    schema = meta.get("schema")
+    if schema != SESSION_SCHEMA:
+        if isinstance(schema, str) and schema.startswith("workshop.session/"):
+            raise ValueError(f"written by another version of workshop ({schema})")
+        raise ValueError("not a workshop session file (wrong schema)")
+    scenario = meta.get("scenario")
+    if not isinstance(scenario, dict):
+        raise ValueError("'scenario' is missing")
+    participants = meta.get("participants", [])
+    if not isinstance(participants, list) or not all(isinstance(p, str) for p in participants):
+        raise ValueError("'participants' is not a list of names")
+    steps = []
+    for doc in meta.get("steps", []):
+        steps.append(StepTime(_str(doc.get("key"), "key"), _str(doc.get("title"), "title"),
+                              _str(doc.get("type"), "type"),
+                              _opt_time(doc.get("entered_at"), "entered_at"),
+                              float(doc.get("seconds_spent", 0))))
+    current = meta.get("current_step", 0)
+    if isinstance(current, bool) or not isinstance(current, int):
+        raise ValueError("'current_step' is not a number")
+    status = meta.get("status")
+    if status not in ("in-progress", "finished"):
+        raise ValueError("'status' is not in-progress or finished")
+    return Session(
+        id=_str(meta.get("id"), "id"), title=_str(meta.get("title"), "title"),
+        facilitator=_str(meta.get("facilitator", ""), "facilitator"),
+        organisation=_str(meta.get("organisation", ""), "organisation"),
+        participants=list(participants),
+        scenario_id=_str(scenario.get("id"), "scenario.id"),
+        scenario_version=str(scenario.get("version", "")),
+        scenario_title=_str(scenario.get("title", ""), "scenario.title"),
+        language=_str(scenario.get("language", "en"), "scenario.language"),
+        started_at=_time(meta.get("started_at"), "started_at"),
+        finished_at=_opt_time(meta.get("finished_at"), "finished_at"),
+        status=status, current_step=max(0, min(current, max(len(steps) - 1, 0))),
+        sides=_labels(meta.get("sides"), "sides"),
+        taxonomy=_labels(meta.get("taxonomy"), "taxonomy"), steps=steps,
+        statements=sorted((statement_from(d) for d in _table(data, "statements")),
+                          key=lambda st: st.created_at),
+        agreements=sorted((agreement_from(d) for d in _table(data, "agreements")),
+                          key=lambda ag: ag.created_at),
+        ratings=[rating_from(d) for d in _table(data, "ratings")],
+        revealed=[r for r in meta.get("revealed", []) if isinstance(r, str)],
+        blank=bool(meta.get("blank", False)),
+    )
+
+
+def session_tables(session: Session) -> dict[str, Any]:
+    """The TinyDB tables of a session file holding `session`."""
+    def table(docs: list[dict[str, Any]]) -> dict[str, Any]:
+        return {str(i): doc for i, doc in enumerate(docs, start=1)}
+
+    return {
+        META: table([meta_doc(session)]),
+        "statements": table([statement_doc(s) for s in session.statements]),
+        "agreements": table([agreement_doc(a) for a in session.agreements]),
+        "ratings": table([rating_doc(r) for r in session.ratings]),
+    }
+
+
+def _summary(session: Session) -> SessionSummary:
+    return SessionSummary(
+        id=session.id, title=session.title, scenario_id=session.scenario_id,
+        scenario_title=session.scenario_title, started_at=session.started_at,
+        status=session.status, statement_count=len(session.statements),
+        updated_at=session.updated_at,
+    )
+
+
+# -- the store ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Open:
+    """A session open for editing in this store."""
+
+    db: TinyDB
+    session: Session
+    since: float
+    """Monotonic time the current step was entered or last accounted."""
+
+
+class Store:
+    """All sessions under one data dir. Not thread-safe: use it from one thread."""
+
+    def __init__(self, data_dir: Path, clock: Callable[[], datetime] = now_local) -> None:
+        self.data_dir = Path(data_dir)
+        self.sessions_dir = self.data_dir / "sessions"
+        self.catalogue_path = self.data_dir / "catalogue.json"
+        self.clock = clock
+        self._open: dict[str, _Open] = {}
+        self._catalogue: dict[str, dict[str, Any]] | None = None
+        self._ensure_dirs()
+        remove_stale_temps(self.sessions_dir)
+        remove_stale_temps(self.data_dir)
+
+    def _ensure_dirs(self) -> None:
+        for folder in (self.data_dir, self.sessions_dir):
+            try:
+                folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+            except OSError as error:
+                raise SaveFailed(
+                    f"The data folder {folder} cannot be created: "
+                    f"{error.strerror or error}."
+                ) from None
+
+    def path_of(self, session_id: str) -> Path:
+        """The file of session `session_id`."""
+        return self.sessions_dir / f"{session_id}.json"
+
+    def lock_path(self, session_id: str) -> Path:
+        return self.sessions_dir / f"{session_id}.lock"
+
+    # -- the home list --------------------------------------------------------------------
+
+    def _load_catalogue(self) -> dict[str, dict[str, Any]]:
+        if self._catalogue is None:
+            try:
+                data = read_json(self.catalogue_path)
+                entries = data.get("sessions") if data.get("schema") == CATALOGUE_SCHEMA else None
+                self._catalogue = entries if isinstance(entries, dict) else {}
+            except UnreadableFile:
+                self._catalogue = {}  # a cache: rebuilt from the session files
+        return self._catalogue
+
+    def _save_catalogue(self) -> None:
+        payload = json.dumps({"schema": CATALOGUE_SCHEMA, "sessions": self._catalogue},
+                             ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        try:
+            write_atomic(self.catalogue_path, payload)
+        except OSError:
+            pass  # the catalogue is only a cache; the next start rebuilds what it lacks
+
+    def list_sessions(self) -> tuple[list[SessionSummary], list[DamagedFile]]:
+        """Stored sessions, newest first, and the session files that cannot be read."""
+        catalogue = self._load_catalogue()
+        seen: set[str] = set()
+        changed = False
+        summaries: list[SessionSummary] = []
+        damaged: list[DamagedFile] = []
+        try:
+            entries = list(os.scandir(self.sessions_dir))
+        except OSError:
+            entries = []
+        for entry in entries:
+            if not entry.name.endswith(".json") or entry.name.startswith("."):
+                continue
+            sid = entry.name[:-5]
+            seen.add(sid)
+            try:
+                stat = entry.stat()
+            except OSError:
+                continue
+            stamp = [stat.st_mtime_ns, stat.st_size]
+            cached = catalogue.get(sid)
+            if cached is None or cached.get("stamp") != stamp:
+                cached = self._catalogue_entry(Path(entry.path), stamp)
+                catalogue[sid] = cached
+                changed = True
+            if "problem" in cached:
+                damaged.append(DamagedFile(entry.name, cached["problem"]))
+                continue
+            summaries.append(SessionSummary(
+                id=sid, title=cached["title"], scenario_id=cached["scenario_id"],
+                scenario_title=cached["scenario_title"],
+                started_at=datetime.fromisoformat(cached["started_at"]),
+                status=cached["status"], statement_count=cached["statement_count"],
+                updated_at=datetime.fromtimestamp(stat.st_mtime).astimezone(),
+            ))
+        for gone in set(catalogue) - seen:
+            del catalogue[gone]
+            changed = True
+        if changed:
+            self._save_catalogue()
+        summaries.sort(key=lambda s: (s.started_at, s.id), reverse=True)
+        damaged.sort(key=lambda d: d.name)
+        return summaries, damaged
+
+    def _catalogue_entry(self, path: Path, stamp: list[int]) -> dict[str, Any]:
+        try:
+            session = self._read(path)
+        except SessionDamaged as error:
+            return {"stamp": stamp, "problem": error.problem}
+        return {
+            "stamp": stamp, "title": session.title, "scenario_id": session.scenario_id,
+            "scenario_title": session.scenario_title, "started_at": _iso(session.started_at),
+            "status": session.status, "statement_count": len(session.statements),
+        }
+
+    def resolve(self, prefix: str) -> str:
+        """The id of the one stored session whose id starts with `prefix`."""
+        prefix = prefix.strip()
+        ids = sorted(p.name[:-5] for p in self.sessions_dir.glob("*.json")
+                     if not p.name.startswith("."))
+        if prefix in ids:
+            return prefix
+        matches = [sid for sid in ids if prefix and sid.startswith(prefix)]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise SessionNotFound(f"No stored session has an id starting with '{prefix}'.")
+        raise AmbiguousSessionId(
+            f"'{prefix}' matches {len(matches)} sessions: {', '.join(matches)}. "
+            "Give more of the id."
+        )
+
+    # -- reading --------------------------------------------------------------------------
+
+    def _read(self, path: Path) -> Session:
+        try:
+            session = session_from(read_json(path))
+        except UnreadableFile as error:
+            raise SessionDamaged(path.name, str(error)) from None
+        except (ValueError, TypeError, AttributeError) as error:
+            raise SessionDamaged(path.name, f"wrong schema: {error}") from None
+        if session.id != path.name[:-5]:
+            raise SessionDamaged(path.name, "wrong schema: the id inside is not the file name")
+        try:
+            session.updated_at = datetime.fromtimestamp(path.stat().st_mtime).astimezone()
+        except OSError:
+            pass
+        return session
+
+    def load_session(self, session_id: str) -> Session:
+        """A copy of the session as saved on disk, without taking its lock."""
+        if session_id in self._open:
+            return self._open[session_id].session
+        path = self.path_of(session_id)
+        if not path.exists():
+            raise SessionNotFound(f"Session {session_id} is not stored (it may have been deleted).")
+        return self._read(path)
+
+    def file_stamp(self, session_id: str) -> tuple[int, int] | None:
+        """(mtime_ns, size) of the session's file, None when it is gone; changes on each save."""
+        try:
+            stat = self.path_of(session_id).stat()
+        except OSError:
+            return None
+        return stat.st_mtime_ns, stat.st_size
+
+    def holder(self, session_id: str) -> locks.LockHolder | None:
+        """Who holds the session open for editing, if anyone alive does."""
+        return locks.holder_of(self.lock_path(session_id))
+
+    # -- creating, opening, closing -------------------------------------------------------
+
+    def create_session(
+        self, scenario: Scenario, title: str, facilitator: str = "",
+        organisation: str = "", participants: list[str] | None = None,
+    ) -> Session:
+        """A new session of `scenario`, stored and open for editing."""
+        now = self.clock()
+        session = Session(
+            id=new_id(), title=clean_line(title) or scenario.title,
+            facilitator=clean_line(facilitator), organisation=clean_line(organisation),
+            participants=[p for p in (clean_line(p) for p in participants or []) if p],
+            scenario_id=scenario.id, scenario_version=scenario.version,
+            scenario_title=scenario.title, language=scenario.language, started_at=now,
+            finished_at=None, status="in-progress", current_step=0,
+            sides=[Label(s.key, s.label) for s in scenario.sides],
+            taxonomy=[Label(t.key, t.label) for t in scenario.tags],
+            steps=[StepTime(s.key, s.title, s.type, now if i == 0 else None, 0.0)
+                   for i, s in enumerate(scenario.steps)],
+        )
+        return self.add_session(session)
+
+    def add_session(self, session: Session) -> Session:
+        """Store `session` as a new file and open it for editing."""
+        path = self.path_of(session.id)
+        if path.exists():
+            raise SaveFailed(f"A session with id {session.id} is already stored.")
+        payload = json.dumps(session_tables(session), ensure_ascii=False,
+                             separators=(",", ":")).encode("utf-8")
+        try:
+            write_atomic(path, payload)
+        except OSError as error:
+            raise save_failure(error, "the new session") from None
+        return self.open_session(session.id)
+
+    def open_session(self, session_id: str) -> Session:
+        """Open a session for editing: take its lock and return it.
+
+        Raises SessionLocked when another window holds it, SessionDamaged when its
+        file cannot be read (the file is then left untouched).
+        """
+        if session_id in self._open:
+            return self._open[session_id].session
+        path = self.path_of(session_id)
+        if not path.exists():
+            raise SessionNotFound(f"Session {session_id} is not stored (it may have been deleted).")
+        locks.acquire(self.lock_path(session_id), self.clock())
+        try:
+            session = self._read(path)
+            db = TinyDB(storage=AtomicJSONStorage, path=path, what="the session")
+        except BaseException:
+            locks.release(self.lock_path(session_id))
+            raise
+        self._open[session_id] = _Open(db, session, time.monotonic())
+        return session
+
+    def close_session(self, session_id: str) -> None:
+        """Account the time spent in the current step, and release the lock."""
+        handle = self._open.get(session_id)
+        if handle is None:
+            return
+        try:
+            self._account_time(session_id)
+        except SaveFailed:
+            pass  # seconds of step time are not worth holding the lock for
+        finally:
+            handle.db.close()
+            del self._open[session_id]
+            locks.release(self.lock_path(session_id))
+
+    def close_all(self) -> None:
+        """Close every session this store has open."""
+        for session_id in list(self._open):
+            self.close_session(session_id)
+
+    def is_open(self, session_id: str) -> bool:
+        """Whether this store holds the session open for editing."""
+        return session_id in self._open
+
+    def delete_session(self, session_id: str) -> None:
+        """Remove a stored session (not one open for editing elsewhere)."""
+        if session_id not in self._open:
+            holder = self.holder(session_id)
+            if holder is not None:
+                raise SaveFailed(f"This session is open for editing by {holder.describe()}; "
+                                 "close it there before deleting it.")
+        self.close_session(session_id)
+        try:
+            self.path_of(session_id).unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as error:
+            raise save_failure(error, "the deletion") from None
+        catalogue = self._load_catalogue()
+        if catalogue.pop(session_id, None) is not None:
+            self._save_catalogue()
+
+    # -- changes ----------------------------------------------------------------------------
+
+    def _handle(self, session_id: str) -> _Open:
+        handle = self._open.get(session_id)
+        if handle is None:
+            raise SessionReadOnly("This session is open read-only here: nothing can be changed.")
+        return handle
+
+    def session(self, session_id: str) -> Session:
+        """The session open for editing, as saved."""
+        return self._handle(session_id).session
+
+    def step_elapsed(self, session_id: str) -> float:
+        """Seconds spent in the current step, this visit and earlier ones."""
+        handle = self._handle(session_id)
+        step = handle.session.steps[handle.session.current_step]
+        return step.seconds_spent + time.monotonic() - handle.since
+
+    def _write_meta(self, handle: _Open, session: Session) -> None:
+        handle.db.table(META).update(meta_doc(session), doc_ids=[1])
+        handle.session.__dict__.update(
+            {k: getattr(session, k) for k in ("title", "facilitator", "organisation",
+             "participants", "steps", "status", "finished_at", "current_step",
+             "revealed", "blank")}
+        )
+
+    def _account_time(self, session_id: str) -> None:
+        handle = self._handle(session_id)
+        session = handle.session
+        now = time.monotonic()
+        steps = list(session.steps)
+        current = steps[session.current_step]
+        steps[session.current_step] = replace(
+            current, seconds_spent=current.seconds_spent + now - handle.since)
+        self._write_meta(handle, replace(session, steps=steps))
+        handle.since = now
+
+    def go_to_step(self, session_id: str, index: int) -> Session:
+        """Make step `index` the current one, adding the time spent in the one left."""
+        handle = self._handle(session_id)
+        session = handle.session
+        index = max(0, min(index, len(session.steps) - 1))
+        if index == session.current_step:
+            return session
+        now = time.monotonic()
+        steps = list(session.steps)
+        left = steps[session.current_step]
+        steps[session.current_step] = replace(
+            left, seconds_spent=left.seconds_spent + now - handle.since)
+        if steps[index].entered_at is None:
+            steps[index] = replace(steps[index], entered_at=self.clock())
+        self._write_meta(handle, replace(session, steps=steps, current_step=index))
+        handle.since = now
+        return session
+
+    def set_revealed(self, session_id: str, step_key: str, revealed: bool) -> Session:
+        """Reveal (or hide again) the hidden example of a step."""
+        handle = self._handle(session_id)
+        keys = [k for k in handle.session.revealed if k != step_key]
+        if revealed:
+            keys.append(step_key)
+        self._write_meta(handle, replace(handle.session, revealed=keys))
+        return handle.session
+
+    def set_blank(self, session_id: str, blank: bool) -> Session:
+        """Blank (or un-blank) the room's screen."""
+        handle = self._handle(session_id)
+        self._write_meta(handle, replace(handle.session, blank=blank))
+        return handle.session
+
+    def finish(self, session_id: str) -> Session:
+        """Mark the session finished (it can still be reopened and changed)."""
+        handle = self._handle(session_id)
+        self._write_meta(handle, replace(handle.session, status="finished",
+                                         finished_at=self.clock()))
+        return handle.session
+
+    def update_details(self, session_id: str, title: str, facilitator: str,
+                       organisation: str, participants: list[str]) -> Session:
+        """Change the session's title and people."""
+        handle = self._handle(session_id)
+        self._write_meta(handle, replace(
+            handle.session, title=clean_line(title) or handle.session.title,
+            facilitator=clean_line(facilitator), organisation=clean_line(organisation),
+            participants=[p for p in (clean_line(p) for p in participants) if p]))
+        return handle.session
+
+    # statements
+
+    def add_statement(self, session_id: str, side: str, text: str,
+                      speaker: str | None = None, step: str | None = None) -> Statement:
+        """Add a statement (text cleaned) under `side`; durable before it returns."""
+        handle = self._handle(session_id)
+        if side not in {s.key for s in handle.session.sides}:
+            raise ValueError(f"'{side}' is not a side of this session")
+        statement = Statement(
+            id=new_id(), side=side, text=clean_text(text),
+            speaker=clean_line(speaker) if speaker and clean_line(speaker) else None,
+            tags=(), created_at=self.clock(), step=step,
+        )
+        handle.db.table("statements").insert(statement_doc(statement))
+        handle.session.statements.append(statement)
+        return statement
+
+    def _replace_statement(self, session_id: str, statement: Statement) -> Statement:
+        handle = self._handle(session_id)
+        table = handle.db.table("statements")
+        ids = [doc.doc_id for doc in table.all() if doc.get("id") == statement.id]
+        if not ids:
+            raise ValueError(f"statement {statement.id} is not in this session")
+        table.update(statement_doc(statement), doc_ids=ids)
+        items = handle.session.statements
+        items[[s.id for s in items].index(statement.id)] = statement
+        return statement
+
+    def edit_statement(self, session_id: str, statement_id: str, text: str,
+                       speaker: str | None = None) -> Statement:
+        """Change a statement's text and speaker."""
+        old = self._find(self.session(session_id).statements, statement_id)
+        return self._replace_statement(session_id, replace(
+            old, text=clean_text(text),
+            speaker=clean_line(speaker) if speaker and clean_line(speaker) else None,
+            edited_at=self.clock()))
+
+    def set_tags(self, session_id: str, statement_id: str, tags: tuple[str, ...]) -> Statement:
+        """Set a statement's tags (in the order given, without repeats)."""
+        old = self._find(self.session(session_id).statements, statement_id)
+        return self._replace_statement(session_id, replace(old, tags=tuple(dict.fromkeys(tags))))
+
+    def toggle_tag(self, session_id: str, statement_id: str, tag: str) -> Statement:
+        """Add `tag` to a statement, or remove it if it has it."""
+        old = self._find(self.session(session_id).statements, statement_id)
+        tags = tuple(t for t in old.tags if t != tag) if tag in old.tags else (*old.tags, tag)
+        return self.set_tags(session_id, statement_id, tags)
+
+    def delete_statement(self, session_id: str, statement_id: str) -> Statement:
+        """Remove a statement; return it so that it can be restored."""
+        return self._delete(session_id, "statements", statement_id)
+
+    def restore_statement(self, session_id: str, statement: Statement) -> Statement:
+        """Put back a deleted statement at its old place in the order."""
+        return self._restore(session_id, "statements", statement, statement_doc(statement))
+
+    # agreements
+
+    def add_agreement(self, session_id: str, text: str, tag: str | None = None,
+                      owner: str | None = None, due: date | None = None,
+                      step: str | None = None) -> Agreement:
+        """Add an agreement; durable before it returns."""
+        handle = self._handle(session_id)
+        agreement = Agreement(id=new_id(), text=clean_text(text), tag=tag or None,
+                              owner=clean_line(owner or "") or None, due=due,
+                              created_at=self.clock(), step=step)
+        handle.db.table("agreements").insert(agreement_doc(agreement))
+        handle.session.agreements.append(agreement)
+        return agreement
+
+    def edit_agreement(self, session_id: str, agreement_id: str, text: str,
+                       tag: str | None, owner: str | None, due: date | None) -> Agreement:
+        """Change an agreement."""
+        handle = self._handle(session_id)
+        old = self._find(handle.session.agreements, agreement_id)
+        new = replace(old, text=clean_text(text), tag=tag or None,
+                      owner=clean_line(owner or "") or None, due=due)
+        table = handle.db.table("agreements")
+        ids = [doc.doc_id for doc in table.all() if doc.get("id") == agreement_id]
+        table.update(agreement_doc(new), doc_ids=ids)
+        items = handle.session.agreements
+        items[[a.id for a in items].index(agreement_id)] = new
+        return new
+
+    def delete_agreement(self, session_id: str, agreement_id: str) -> Agreement:
+        """Remove an agreement; return it so that it can be restored."""
+        return self._delete(session_id, "agreements", agreement_id)
+
+    def restore_agreement(self, session_id: str, agreement: Agreement) -> Agreement:
+        """Put back a deleted agreement."""
+        return self._restore(session_id, "agreements", agreement, agreement_doc(agreement))
+
+    # ratings
+
+    def set_rating(self, session_id: str, step: str, item: str, score: int,
+                   note: str | None = None) -> Rating:
+        """Set the room's score (and, when given, the note) for `item` of `step`."""
+        handle = self._handle(session_id)
+        old = handle.session.rating(step, item)
+        rating = Rating(step, item, int(score),
+                        clean_text(note) if note is not None else (old.note if old else ""))
+        table = handle.db.table("ratings")
+        ids = [d.doc_id for d in table.all() if d.get("step") == step and d.get("item") == item]
+        if ids:
+            table.update(rating_doc(rating), doc_ids=ids)
+        else:
+            table.insert(rating_doc(rating))
+        ratings = [r for r in handle.session.ratings if (r.step, r.item) != (step, item)]
+        handle.session.ratings[:] = [*ratings, rating]
+        return rating
+
+    # helpers
+
+    @staticmethod
+    def _find(items: list[Any], item_id: str) -> Any:
+        for item in items:
+            if item.id == item_id:
+                return item
+        raise ValueError(f"{item_id} is not in this session")
+
+    def _delete(self, session_id: str, table_name: str, item_id: str) -> Any:
+        handle = self._handle(session_id)
+        items: list[Any] = getattr(handle.session, table_name)
+        old = self._find(items, item_id)
+        table = handle.db.table(table_name)
+        ids = [doc.doc_id for doc in table.all() if doc.get("id") == item_id]
+        table.remove(doc_ids=ids)
+        items.remove(old)
+        return old
+
+    def _restore(self, session_id: str, table_name: str, item: Any, doc: dict[str, Any]) -> Any:
+        handle = self._handle(session_id)
+        items: list[Any] = getattr(handle.session, table_name)
+        if any(i.id == item.id for i in items):
+            return item
+        handle.db.table(table_name).insert(doc)
+        items.append(item)
+        items.sort(key=lambda i: i.created_at)
+        return item
