@@ -30,11 +30,22 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run facilitated workshops (Mars & Venus, ERM) on a projected terminal.",
     )
     parser.add_argument("--version", action="version", version=f"workshop {__version__}")
-    parser.add_argument("--data-dir", type=Path, default=None, metavar="PATH",
-                        help="where sessions are stored (default: $WORKSHOP_DATA_DIR, "
-                             "else the platform's user data dir)")
-    parser.add_argument("--content-dir", type=Path, action="append", default=[],
-                        metavar="PATH", help="a folder of extra scenario packs (repeatable)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="where sessions are stored (default: $WORKSHOP_DATA_DIR, "
+        "else the platform's user data dir)",
+    )
+    parser.add_argument(
+        "--content-dir",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a folder of extra scenario packs (repeatable)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     listing = sub.add_parser("list", help="list stored sessions")
@@ -43,16 +54,21 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="export a session's transcript")
     export.add_argument("id", help="a session id or a unique prefix of one")
     export.add_argument("--format", choices=("md", "html", "json"), default="md")
-    export.add_argument("-o", "--output", type=Path, metavar="PATH",
-                        help="write to PATH instead of standard output")
+    export.add_argument(
+        "-o", "--output", type=Path, metavar="PATH", help="write to PATH instead of standard output"
+    )
     export.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
-    export.add_argument("--anonymize", action="store_true",
-                        help="leave out facilitator, participant and speaker names")
+    export.add_argument(
+        "--anonymize",
+        action="store_true",
+        help="leave out facilitator, participant and speaker names",
+    )
 
     imp = sub.add_parser("import", help="add transcripts (JSON) to the store")
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE.json")
-    imp.add_argument("--new-id", action="store_true",
-                     help="import a transcript already stored under a new id")
+    imp.add_argument(
+        "--new-id", action="store_true", help="import a transcript already stored under a new id"
+    )
 
     scenarios = sub.add_parser("scenarios", help="list scenario packs, or check one")
     scenarios.add_argument("--check", type=Path, metavar="PATH", help="validate one pack")
@@ -105,20 +121,34 @@ def _run_app(data_dir: Path, content_dirs: tuple[Path, ...], present: str | None
 def _list(data_dir: Path, as_json: bool) -> int:
     summaries, damaged = _store(data_dir).list_sessions()
     if as_json:
-        print(json.dumps({
-            "sessions": [{
-                "id": s.id, "title": s.title, "scenario": s.scenario_id,
-                "started_at": s.started_at.isoformat(), "status": s.status,
-                "statements": s.statement_count,
-            } for s in summaries],
-            "damaged": [{"file": d.name, "problem": d.problem} for d in damaged],
-        }, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "sessions": [
+                        {
+                            "id": s.id,
+                            "title": s.title,
+                            "scenario": s.scenario_id,
+                            "started_at": s.started_at.isoformat(),
+                            "status": s.status,
+                            "statements": s.statement_count,
+                        }
+                        for s in summaries
+                    ],
+                    "damaged": [{"file": d.name, "problem": d.problem} for d in damaged],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     if not summaries and not damaged:
         print(f"No sessions stored in {data_dir}.")
     for s in summaries:
-        print(f"{s.id}  {s.started_at:%Y-%m-%d %H:%M}  {s.status:<11}  "
-              f"{s.statement_count:>4} statements  {s.scenario_id:<12}  {s.title}")
+        print(
+            f"{s.id}  {s.started_at:%Y-%m-%d %H:%M}  {s.status:<11}  "
+            f"{s.statement_count:>4} statements  {s.scenario_id:<12}  {s.title}"
+        )
     for d in damaged:
         print(f"damaged: {d.name}: {d.problem}", file=sys.stderr)
     return 0
@@ -135,13 +165,17 @@ def _scenarios(data_dir: Path, content_dirs: tuple[Path, ...], check: Path | Non
             for problem in error.problems:
                 print(problem)
             return 1
-        print(f"{check}: ok: {scenario.id} {scenario.version}, {len(scenario.steps)} steps, "
-              f"{scenario.minutes:g} minutes")
+        print(
+            f"{check}: ok: {scenario.id} {scenario.version}, {len(scenario.steps)} steps, "
+            f"{scenario.minutes:g} minutes"
+        )
         return 0
     found, broken = discover(data_dir / "packs", content_dirs)
     for s in found:
-        print(f"{s.id:<14} {s.version:<8} {s.language:<4} {len(s.steps):>2} steps "
-              f"{s.minutes:>5g} min  {s.origin:<10} {s.title}")
+        print(
+            f"{s.id:<14} {s.version:<8} {s.language:<4} {len(s.steps):>2} steps "
+            f"{s.minutes:>5g} min  {s.origin:<10} {s.title}"
+        )
     for pack in broken:
         print(f"broken: {pack.problems[0]}", file=sys.stderr)
     return 0

@@ -44,8 +44,12 @@ def read_holder(path: Path) -> LockHolder | None:
     """The holder named in lock file `path`, or None if it has none or cannot be read."""
     try:
         data = json.loads(path.read_text("utf-8"))
-        return LockHolder(int(data["pid"]), str(data["host"]), str(data.get("user", "")),
-                          str(data.get("since", "")))
+        return LockHolder(
+            int(data["pid"]),
+            str(data["host"]),
+            str(data.get("user", "")),
+            str(data.get("since", "")),
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

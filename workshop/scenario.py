@@ -90,7 +90,9 @@ def parse_pack(raw: bytes, name: str, origin: str = "", path: str = "") -> Scena
         source = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise PackError([f"{name}:{line}: the file is not UTF-8 text (byte {error.start})"]) from None
+        raise PackError(
+            [f"{name}:{line}: the file is not UTF-8 text (byte {error.start})"]
+        ) from None
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as error:
@@ -126,7 +128,9 @@ def _text(
     return value
 
 
-def _key(c: _Checker, table: dict[str, Any], where: tuple[str | None, int | None], label: str) -> str:
+def _key(
+    c: _Checker, table: dict[str, Any], where: tuple[str | None, int | None], label: str
+) -> str:
     key = _text(c, table, "key", where, label)
     if key and not _KEY.match(key):
         c.add(
@@ -152,8 +156,10 @@ def _build(data: dict[str, Any], c: _Checker, origin: str, path: str) -> Scenari
     where: tuple[str | None, int | None] = (None, None)
     sid = _text(c, head, "id", where, "scenario: ")
     if sid and not _KEY.match(sid):
-        c.add(f"scenario: id '{sid}' must be lowercase letters, digits, '-' or '_'",
-              c.line_of(None, None, "id"))
+        c.add(
+            f"scenario: id '{sid}' must be lowercase letters, digits, '-' or '_'",
+            c.line_of(None, None, "id"),
+        )
     version = head.get("version", "1")
     if not isinstance(version, str | int | float):
         c.add("scenario: field 'version' must be text", c.line_of(None, None, "version"))
@@ -168,7 +174,9 @@ def _build(data: dict[str, Any], c: _Checker, origin: str, path: str) -> Scenari
         key = _key(c, raw, w, label)
         if key in {s.key for s in sides}:
             c.add(f"{label}duplicate side key '{key}'", c.line_of("sides", i, "key"))
-        sides.append(Side(key, _text(c, raw, "label", w, label), _text(c, raw, "role", w, label, False)))
+        sides.append(
+            Side(key, _text(c, raw, "label", w, label), _text(c, raw, "role", w, label, False))
+        )
     if not sides:
         c.add("the pack defines no [[sides]]")
 
@@ -184,7 +192,9 @@ def _build(data: dict[str, Any], c: _Checker, origin: str, path: str) -> Scenari
         tags: list[Tag] = []
         raw_tags = raw.get("tags", [])
         if not isinstance(raw_tags, list) or not raw_tags:
-            c.add(f"{label}needs at least one [[taxonomies.tags]]", c.line_of("taxonomies", i, None))
+            c.add(
+                f"{label}needs at least one [[taxonomies.tags]]", c.line_of("taxonomies", i, None)
+            )
             raw_tags = []
         for j, raw_tag in enumerate(raw_tags):
             tw = ("taxonomies.tags", tag_index)
@@ -204,10 +214,18 @@ def _build(data: dict[str, Any], c: _Checker, origin: str, path: str) -> Scenari
                 c.add(f"{tlabel}field 'hotkey' must be one digit 1-9", c.line_of(*tw, "hotkey"))
                 hotkey = ""
             elif hotkey in {t.hotkey for t in tags}:
-                c.add(f"{tlabel}hotkey '{hotkey}' is used twice in this taxonomy",
-                      c.line_of(*tw, "hotkey"))
-            tags.append(Tag(tkey, _text(c, raw_tag, "label", tw, tlabel), hotkey,
-                            _text(c, raw_tag, "definition", tw, tlabel, False)))
+                c.add(
+                    f"{tlabel}hotkey '{hotkey}' is used twice in this taxonomy",
+                    c.line_of(*tw, "hotkey"),
+                )
+            tags.append(
+                Tag(
+                    tkey,
+                    _text(c, raw_tag, "label", tw, tlabel),
+                    hotkey,
+                    _text(c, raw_tag, "definition", tw, tlabel, False),
+                )
+            )
         taxonomies.append(Taxonomy(key, _text(c, raw, "title", w, label, False, key), tuple(tags)))
 
     steps: list[Step] = []
@@ -221,15 +239,26 @@ def _build(data: dict[str, Any], c: _Checker, origin: str, path: str) -> Scenari
     if c.problems:
         return None
     return Scenario(
-        id=sid, version=str(version), title=title, language=language, summary=summary,
-        sides=tuple(sides), taxonomies=tuple(taxonomies), steps=tuple(steps),
-        origin=origin, path=path,
+        id=sid,
+        version=str(version),
+        title=title,
+        language=language,
+        summary=summary,
+        sides=tuple(sides),
+        taxonomies=tuple(taxonomies),
+        steps=tuple(steps),
+        origin=origin,
+        path=path,
     )
 
 
 def _step(
-    c: _Checker, i: int, raw: dict[str, Any], sides: list[Side],
-    taxonomies: list[Taxonomy], earlier: list[Step],
+    c: _Checker,
+    i: int,
+    raw: dict[str, Any],
+    sides: list[Side],
+    taxonomies: list[Taxonomy],
+    earlier: list[Step],
 ) -> Step | None:
     w = ("steps", i)
     key = _key(c, raw, w, f"step {i + 1}: ")
@@ -239,8 +268,9 @@ def _step(
         c.add(f"{label}duplicate step key '{key}'", line("key"))
     kind = _text(c, raw, "type", w, label)
     if kind and kind not in STEP_TYPES:
-        c.add(f"{label}unknown step type '{kind}' (use one of: {', '.join(STEP_TYPES)})",
-              line("type"))
+        c.add(
+            f"{label}unknown step type '{kind}' (use one of: {', '.join(STEP_TYPES)})", line("type")
+        )
     timebox = raw.get("timebox")
     if timebox is None:
         c.add(f"{label}missing field 'timebox'", line(None))
@@ -267,8 +297,10 @@ def _step(
         c.add(f"{label}field 'taxonomy' must be text", line("taxonomy"))
         taxonomy = None
     if taxonomy is not None and taxonomy not in tax_keys:
-        c.add(f"{label}tags with taxonomy '{taxonomy}', which the pack does not define",
-              line("taxonomy"))
+        c.add(
+            f"{label}tags with taxonomy '{taxonomy}', which the pack does not define",
+            line("taxonomy"),
+        )
     source = str_list("source")
     capture_keys = {s.key for s in earlier if s.type == "capture"}
     for ref in source:
@@ -306,11 +338,20 @@ def _step(
     if kind == "summary" and "counts" in show and taxonomy is None:
         c.add(f"{label}a summary that shows 'counts' needs 'taxonomy'", line("show"))
     return Step(
-        key=key, title=_text(c, raw, "title", w, label), type=kind, timebox=float(timebox),
-        text=_text(c, raw, "text", w, label, False), notes=_text(c, raw, "notes", w, label, False),
+        key=key,
+        title=_text(c, raw, "title", w, label),
+        type=kind,
+        timebox=float(timebox),
+        text=_text(c, raw, "text", w, label, False),
+        notes=_text(c, raw, "notes", w, label, False),
         reveal=_text(c, raw, "reveal", w, label, False),
-        prompt=_text(c, raw, "prompt", w, label, False), sides=step_sides, taxonomy=taxonomy,
-        source=source, scale=scale, items=tuple(items), show=show,
+        prompt=_text(c, raw, "prompt", w, label, False),
+        sides=step_sides,
+        taxonomy=taxonomy,
+        source=source,
+        scale=scale,
+        items=tuple(items),
+        show=show,
     )
 
 
@@ -343,22 +384,33 @@ def discover(
         clash = next((s for s in found if s.id == scenario.id), None)
         if clash is not None:
             where = clash.path or clash.origin
-            broken.append(BrokenPack(name, path, (
-                f"{name}: scenario id '{scenario.id}' is already used by {where}",)))
+            broken.append(
+                BrokenPack(
+                    name, path, (f"{name}: scenario id '{scenario.id}' is already used by {where}",)
+                )
+            )
             return
         found.append(scenario)
 
     for name, raw in builtin_packs():
-        take(name, f"built-in/{name}", lambda raw=raw, name=name: parse_pack(
-            raw, name, origin="built-in", path=f"built-in/{name}"))
+        take(
+            name,
+            f"built-in/{name}",
+            lambda raw=raw, name=name: parse_pack(
+                raw, name, origin="built-in", path=f"built-in/{name}"
+            ),
+        )
     folders = ([(user_dir, "user")] if user_dir else []) + [(d, str(d)) for d in content_dirs]
     for folder, origin in folders:
         try:
             files = sorted(p for p in folder.iterdir() if p.suffix == ".toml" and p.is_file())
         except OSError:
             if origin != "user":
-                broken.append(BrokenPack(str(folder), str(folder), (
-                    f"{folder}: the content folder cannot be read",)))
+                broken.append(
+                    BrokenPack(
+                        str(folder), str(folder), (f"{folder}: the content folder cannot be read",)
+                    )
+                )
             continue
         for path in files:
             take(path.name, str(path), lambda path=path, origin=origin: load_pack(path, origin))

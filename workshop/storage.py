@@ -47,7 +47,9 @@ def read_json(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise UnreadableFile("the file is not UTF-8 text") from None
     except json.JSONDecodeError as error:
-        raise UnreadableFile(f"not valid JSON (line {error.lineno}): truncated or damaged") from None
+        raise UnreadableFile(
+            f"not valid JSON (line {error.lineno}): truncated or damaged"
+        ) from None
     if not isinstance(data, dict):
         raise UnreadableFile("not a workshop data file (no JSON object at the top)")
     return data
@@ -64,7 +66,7 @@ def write_atomic(path: Path, payload: bytes) -> None:
         try:
             view = memoryview(payload)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             os.fsync(fd)
         finally:
             os.close(fd)

@@ -97,9 +97,14 @@ def new_id() -> str:
 
 def statement_doc(st: Statement) -> dict[str, Any]:
     return {
-        "id": st.id, "side": st.side, "speaker": st.speaker, "text": st.text,
-        "tags": list(st.tags), "created_at": _iso(st.created_at),
-        "edited_at": _iso(st.edited_at), "step": st.step,
+        "id": st.id,
+        "side": st.side,
+        "speaker": st.speaker,
+        "text": st.text,
+        "tags": list(st.tags),
+        "created_at": _iso(st.created_at),
+        "edited_at": _iso(st.edited_at),
+        "step": st.step,
     }
 
 
@@ -108,9 +113,12 @@ def statement_from(doc: dict[str, Any]) -> Statement:
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise ValueError("'tags' is not a list of text")
     return Statement(
-        id=_str(doc.get("id"), "id"), side=_str(doc.get("side"), "side"),
-        text=_str(doc.get("text"), "text"), speaker=_opt_str(doc.get("speaker"), "speaker"),
-        tags=tuple(tags), created_at=_time(doc.get("created_at"), "created_at"),
+        id=_str(doc.get("id"), "id"),
+        side=_str(doc.get("side"), "side"),
+        text=_str(doc.get("text"), "text"),
+        speaker=_opt_str(doc.get("speaker"), "speaker"),
+        tags=tuple(tags),
+        created_at=_time(doc.get("created_at"), "created_at"),
         edited_at=_opt_time(doc.get("edited_at"), "edited_at"),
         step=_opt_str(doc.get("step"), "step"),
     )
@@ -118,8 +126,12 @@ def statement_from(doc: dict[str, Any]) -> Statement:
 
 def agreement_doc(ag: Agreement) -> dict[str, Any]:
     return {
-        "id": ag.id, "text": ag.text, "tag": ag.tag, "owner": ag.owner,
-        "due": ag.due.isoformat() if ag.due else None, "created_at": _iso(ag.created_at),
+        "id": ag.id,
+        "text": ag.text,
+        "tag": ag.tag,
+        "owner": ag.owner,
+        "due": ag.due.isoformat() if ag.due else None,
+        "created_at": _iso(ag.created_at),
         "step": ag.step,
     }
 
@@ -127,8 +139,10 @@ def agreement_doc(ag: Agreement) -> dict[str, Any]:
 def agreement_from(doc: dict[str, Any]) -> Agreement:
     due = _opt_str(doc.get("due"), "due")
     return Agreement(
-        id=_str(doc.get("id"), "id"), text=_str(doc.get("text"), "text"),
-        tag=_opt_str(doc.get("tag"), "tag"), owner=_opt_str(doc.get("owner"), "owner"),
+        id=_str(doc.get("id"), "id"),
+        text=_str(doc.get("text"), "text"),
+        tag=_opt_str(doc.get("tag"), "tag"),
+        owner=_opt_str(doc.get("owner"), "owner"),
         due=date.fromisoformat(due) if due else None,
         created_at=_time(doc.get("created_at"), "created_at"),
         step=_opt_str(doc.get("step"), "step"),
@@ -143,13 +157,22 @@ def rating_from(doc: dict[str, Any]) -> Rating:
     score = doc.get("score")
     if isinstance(score, bool) or not isinstance(score, int):
         raise ValueError("'score' is not a whole number")
-    return Rating(_str(doc.get("step"), "step"), _str(doc.get("item"), "item"), score,
-                  _str(doc.get("note", ""), "note"))
+    return Rating(
+        _str(doc.get("step"), "step"),
+        _str(doc.get("item"), "item"),
+        score,
+        _str(doc.get("note", ""), "note"),
+    )
 
 
 def step_doc(s: StepTime) -> dict[str, Any]:
-    return {"key": s.key, "title": s.title, "type": s.type, "entered_at": _iso(s.entered_at),
-            "seconds_spent": round(s.seconds_spent, 1)}
+    return {
+        "key": s.key,
+        "title": s.title,
+        "type": s.type,
+        "entered_at": _iso(s.entered_at),
+        "seconds_spent": round(s.seconds_spent, 1),
+    }
 
 
 def _labels(value: Any, field: str) -> list[Label]:
@@ -161,17 +184,27 @@ def _labels(value: Any, field: str) -> list[Label]:
 def meta_doc(session: Session) -> dict[str, Any]:
     """The `meta` document of a session file."""
     return {
-        "schema": SESSION_SCHEMA, "id": session.id, "title": session.title,
-        "facilitator": session.facilitator, "organisation": session.organisation,
+        "schema": SESSION_SCHEMA,
+        "id": session.id,
+        "title": session.title,
+        "facilitator": session.facilitator,
+        "organisation": session.organisation,
         "participants": list(session.participants),
-        "scenario": {"id": session.scenario_id, "version": session.scenario_version,
-                     "title": session.scenario_title, "language": session.language},
+        "scenario": {
+            "id": session.scenario_id,
+            "version": session.scenario_version,
+            "title": session.scenario_title,
+            "language": session.language,
+        },
         "sides": [{"key": s.key, "label": s.label} for s in session.sides],
         "taxonomy": [{"key": t.key, "label": t.label} for t in session.taxonomy],
         "steps": [step_doc(s) for s in session.steps],
-        "started_at": _iso(session.started_at), "finished_at": _iso(session.finished_at),
-        "status": session.status, "current_step": session.current_step,
-        "revealed": list(session.revealed), "blank": session.blank,
+        "started_at": _iso(session.started_at),
+        "finished_at": _iso(session.finished_at),
+        "status": session.status,
+        "current_step": session.current_step,
+        "revealed": list(session.revealed),
+        "blank": session.blank,
     }
 
 
@@ -201,10 +234,15 @@ def session_from(data: dict[str, Any]) -> Session:
         raise ValueError("'participants' is not a list of names")
     steps = []
     for doc in meta.get("steps", []):
-        steps.append(StepTime(_str(doc.get("key"), "key"), _str(doc.get("title"), "title"),
-                              _str(doc.get("type"), "type"),
-                              _opt_time(doc.get("entered_at"), "entered_at"),
-                              float(doc.get("seconds_spent", 0))))
+        steps.append(
+            StepTime(
+                _str(doc.get("key"), "key"),
+                _str(doc.get("title"), "title"),
+                _str(doc.get("type"), "type"),
+                _opt_time(doc.get("entered_at"), "entered_at"),
+                float(doc.get("seconds_spent", 0)),
+            )
+        )
     current = meta.get("current_step", 0)
     if isinstance(current, bool) or not isinstance(current, int):
         raise ValueError("'current_step' is not a number")
@@ -212,7 +250,8 @@ def session_from(data: dict[str, Any]) -> Session:
     if status not in ("in-progress", "finished"):
         raise ValueError("'status' is not in-progress or finished")
     return Session(
-        id=_str(meta.get("id"), "id"), title=_str(meta.get("title"), "title"),
+        id=_str(meta.get("id"), "id"),
+        title=_str(meta.get("title"), "title"),
         facilitator=_str(meta.get("facilitator", ""), "facilitator"),
         organisation=_str(meta.get("organisation", ""), "organisation"),
         participants=list(participants),
@@ -222,13 +261,17 @@ def session_from(data: dict[str, Any]) -> Session:
         language=_str(scenario.get("language", "en"), "scenario.language"),
         started_at=_time(meta.get("started_at"), "started_at"),
         finished_at=_opt_time(meta.get("finished_at"), "finished_at"),
-        status=status, current_step=max(0, min(current, max(len(steps) - 1, 0))),
+        status=status,
+        current_step=max(0, min(current, max(len(steps) - 1, 0))),
         sides=_labels(meta.get("sides"), "sides"),
-        taxonomy=_labels(meta.get("taxonomy"), "taxonomy"), steps=steps,
-        statements=sorted((statement_from(d) for d in _table(data, "statements")),
-                          key=lambda st: st.created_at),
-        agreements=sorted((agreement_from(d) for d in _table(data, "agreements")),
-                          key=lambda ag: ag.created_at),
+        taxonomy=_labels(meta.get("taxonomy"), "taxonomy"),
+        steps=steps,
+        statements=sorted(
+            (statement_from(d) for d in _table(data, "statements")), key=lambda st: st.created_at
+        ),
+        agreements=sorted(
+            (agreement_from(d) for d in _table(data, "agreements")), key=lambda ag: ag.created_at
+        ),
         ratings=[rating_from(d) for d in _table(data, "ratings")],
         revealed=[r for r in meta.get("revealed", []) if isinstance(r, str)],
         blank=bool(meta.get("blank", False)),
@@ -237,6 +280,7 @@ def session_from(data: dict[str, Any]) -> Session:
 
 def session_tables(session: Session) -> dict[str, Any]:
     """The TinyDB tables of a session file holding `session`."""
+
     def table(docs: list[dict[str, Any]]) -> dict[str, Any]:
         return {str(i): doc for i, doc in enumerate(docs, start=1)}
 
@@ -250,9 +294,13 @@ def session_tables(session: Session) -> dict[str, Any]:
 
 def _summary(session: Session) -> SessionSummary:
     return SessionSummary(
-        id=session.id, title=session.title, scenario_id=session.scenario_id,
-        scenario_title=session.scenario_title, started_at=session.started_at,
-        status=session.status, statement_count=len(session.statements),
+        id=session.id,
+        title=session.title,
+        scenario_id=session.scenario_id,
+        scenario_title=session.scenario_title,
+        started_at=session.started_at,
+        status=session.status,
+        statement_count=len(session.statements),
         updated_at=session.updated_at,
     )
 
@@ -290,8 +338,7 @@ class Store:
                 folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
             except OSError as error:
                 raise SaveFailed(
-                    f"The data folder {folder} cannot be created: "
-                    f"{error.strerror or error}."
+                    f"The data folder {folder} cannot be created: {error.strerror or error}."
                 ) from None
 
     def path_of(self, session_id: str) -> Path:
@@ -314,8 +361,11 @@ class Store:
         return self._catalogue
 
     def _save_catalogue(self) -> None:
-        payload = json.dumps({"schema": CATALOGUE_SCHEMA, "sessions": self._catalogue},
-                             ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        payload = json.dumps(
+            {"schema": CATALOGUE_SCHEMA, "sessions": self._catalogue},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode("utf-8")
         try:
             write_atomic(self.catalogue_path, payload)
         except OSError:
@@ -350,13 +400,18 @@ class Store:
             if "problem" in cached:
                 damaged.append(DamagedFile(entry.name, cached["problem"]))
                 continue
-            summaries.append(SessionSummary(
-                id=sid, title=cached["title"], scenario_id=cached["scenario_id"],
-                scenario_title=cached["scenario_title"],
-                started_at=datetime.fromisoformat(cached["started_at"]),
-                status=cached["status"], statement_count=cached["statement_count"],
-                updated_at=datetime.fromtimestamp(stat.st_mtime).astimezone(),
-            ))
+            summaries.append(
+                SessionSummary(
+                    id=sid,
+                    title=cached["title"],
+                    scenario_id=cached["scenario_id"],
+                    scenario_title=cached["scenario_title"],
+                    started_at=datetime.fromisoformat(cached["started_at"]),
+                    status=cached["status"],
+                    statement_count=cached["statement_count"],
+                    updated_at=datetime.fromtimestamp(stat.st_mtime).astimezone(),
+                )
+            )
         for gone in set(catalogue) - seen:
             del catalogue[gone]
             changed = True
@@ -372,16 +427,21 @@ class Store:
         except SessionDamaged as error:
             return {"stamp": stamp, "problem": error.problem}
         return {
-            "stamp": stamp, "title": session.title, "scenario_id": session.scenario_id,
-            "scenario_title": session.scenario_title, "started_at": _iso(session.started_at),
-            "status": session.status, "statement_count": len(session.statements),
+            "stamp": stamp,
+            "title": session.title,
+            "scenario_id": session.scenario_id,
+            "scenario_title": session.scenario_title,
+            "started_at": _iso(session.started_at),
+            "status": session.status,
+            "statement_count": len(session.statements),
         }
 
     def resolve(self, prefix: str) -> str:
         """The id of the one stored session whose id starts with `prefix`."""
         prefix = prefix.strip()
-        ids = sorted(p.name[:-5] for p in self.sessions_dir.glob("*.json")
-                     if not p.name.startswith("."))
+        ids = sorted(
+            p.name[:-5] for p in self.sessions_dir.glob("*.json") if not p.name.startswith(".")
+        )
         if prefix in ids:
             return prefix
         matches = [sid for sid in ids if prefix and sid.startswith(prefix)]
@@ -435,22 +495,35 @@ class Store:
     # -- creating, opening, closing -------------------------------------------------------
 
     def create_session(
-        self, scenario: Scenario, title: str, facilitator: str = "",
-        organisation: str = "", participants: list[str] | None = None,
+        self,
+        scenario: Scenario,
+        title: str,
+        facilitator: str = "",
+        organisation: str = "",
+        participants: list[str] | None = None,
     ) -> Session:
         """A new session of `scenario`, stored and open for editing."""
         now = self.clock()
         session = Session(
-            id=new_id(), title=clean_line(title) or scenario.title,
-            facilitator=clean_line(facilitator), organisation=clean_line(organisation),
+            id=new_id(),
+            title=clean_line(title) or scenario.title,
+            facilitator=clean_line(facilitator),
+            organisation=clean_line(organisation),
             participants=[p for p in (clean_line(p) for p in participants or []) if p],
-            scenario_id=scenario.id, scenario_version=scenario.version,
-            scenario_title=scenario.title, language=scenario.language, started_at=now,
-            finished_at=None, status="in-progress", current_step=0,
+            scenario_id=scenario.id,
+            scenario_version=scenario.version,
+            scenario_title=scenario.title,
+            language=scenario.language,
+            started_at=now,
+            finished_at=None,
+            status="in-progress",
+            current_step=0,
             sides=[Label(s.key, s.label) for s in scenario.sides],
             taxonomy=[Label(t.key, t.label) for t in scenario.tags],
-            steps=[StepTime(s.key, s.title, s.type, now if i == 0 else None, 0.0)
-                   for i, s in enumerate(scenario.steps)],
+            steps=[
+                StepTime(s.key, s.title, s.type, now if i == 0 else None, 0.0)
+                for i, s in enumerate(scenario.steps)
+            ],
         )
         return self.add_session(session)
 
@@ -459,8 +532,9 @@ class Store:
         path = self.path_of(session.id)
         if path.exists():
             raise SaveFailed(f"A session with id {session.id} is already stored.")
-        payload = json.dumps(session_tables(session), ensure_ascii=False,
-                             separators=(",", ":")).encode("utf-8")
+        payload = json.dumps(
+            session_tables(session), ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8")
         try:
             write_atomic(path, payload)
         except OSError as error:
@@ -516,8 +590,10 @@ class Store:
         if session_id not in self._open:
             holder = self.holder(session_id)
             if holder is not None:
-                raise SaveFailed(f"This session is open for editing by {holder.describe()}; "
-                                 "close it there before deleting it.")
+                raise SaveFailed(
+                    f"This session is open for editing by {holder.describe()}; "
+                    "close it there before deleting it."
+                )
         self.close_session(session_id)
         try:
             self.path_of(session_id).unlink()
@@ -550,9 +626,21 @@ class Store:
     def _write_meta(self, handle: _Open, session: Session) -> None:
         handle.db.table(META).update(meta_doc(session), doc_ids=[1])
         handle.session.__dict__.update(
-            {k: getattr(session, k) for k in ("title", "facilitator", "organisation",
-             "participants", "steps", "status", "finished_at", "current_step",
-             "revealed", "blank")}
+            {
+                k: getattr(session, k)
+                for k in (
+                    "title",
+                    "facilitator",
+                    "organisation",
+                    "participants",
+                    "steps",
+                    "status",
+                    "finished_at",
+                    "current_step",
+                    "revealed",
+                    "blank",
+                )
+            }
         )
 
     def _account_time(self, session_id: str) -> None:
@@ -562,7 +650,8 @@ class Store:
         steps = list(session.steps)
         current = steps[session.current_step]
         steps[session.current_step] = replace(
-            current, seconds_spent=current.seconds_spent + now - handle.since)
+            current, seconds_spent=current.seconds_spent + now - handle.since
+        )
         self._write_meta(handle, replace(session, steps=steps))
         handle.since = now
 
@@ -577,7 +666,8 @@ class Store:
         steps = list(session.steps)
         left = steps[session.current_step]
         steps[session.current_step] = replace(
-            left, seconds_spent=left.seconds_spent + now - handle.since)
+            left, seconds_spent=left.seconds_spent + now - handle.since
+        )
         if steps[index].entered_at is None:
             steps[index] = replace(steps[index], entered_at=self.clock())
         self._write_meta(handle, replace(session, steps=steps, current_step=index))
@@ -602,32 +692,55 @@ class Store:
     def finish(self, session_id: str) -> Session:
         """Mark the session finished (it can still be reopened and changed)."""
         handle = self._handle(session_id)
-        self._write_meta(handle, replace(handle.session, status="finished",
-                                         finished_at=self.clock()))
+        self._write_meta(
+            handle, replace(handle.session, status="finished", finished_at=self.clock())
+        )
         return handle.session
 
-    def update_details(self, session_id: str, title: str, facilitator: str,
-                       organisation: str, participants: list[str]) -> Session:
+    def update_details(
+        self,
+        session_id: str,
+        title: str,
+        facilitator: str,
+        organisation: str,
+        participants: list[str],
+    ) -> Session:
         """Change the session's title and people."""
         handle = self._handle(session_id)
-        self._write_meta(handle, replace(
-            handle.session, title=clean_line(title) or handle.session.title,
-            facilitator=clean_line(facilitator), organisation=clean_line(organisation),
-            participants=[p for p in (clean_line(p) for p in participants) if p]))
+        self._write_meta(
+            handle,
+            replace(
+                handle.session,
+                title=clean_line(title) or handle.session.title,
+                facilitator=clean_line(facilitator),
+                organisation=clean_line(organisation),
+                participants=[p for p in (clean_line(p) for p in participants) if p],
+            ),
+        )
         return handle.session
 
     # statements
 
-    def add_statement(self, session_id: str, side: str, text: str,
-                      speaker: str | None = None, step: str | None = None) -> Statement:
+    def add_statement(
+        self,
+        session_id: str,
+        side: str,
+        text: str,
+        speaker: str | None = None,
+        step: str | None = None,
+    ) -> Statement:
         """Add a statement (text cleaned) under `side`; durable before it returns."""
         handle = self._handle(session_id)
         if side not in {s.key for s in handle.session.sides}:
             raise ValueError(f"'{side}' is not a side of this session")
         statement = Statement(
-            id=new_id(), side=side, text=clean_text(text),
+            id=new_id(),
+            side=side,
+            text=clean_text(text),
             speaker=clean_line(speaker) if speaker and clean_line(speaker) else None,
-            tags=(), created_at=self.clock(), step=step,
+            tags=(),
+            created_at=self.clock(),
+            step=step,
         )
         handle.db.table("statements").insert(statement_doc(statement))
         handle.session.statements.append(statement)
@@ -644,14 +757,20 @@ class Store:
         items[[s.id for s in items].index(statement.id)] = statement
         return statement
 
-    def edit_statement(self, session_id: str, statement_id: str, text: str,
-                       speaker: str | None = None) -> Statement:
+    def edit_statement(
+        self, session_id: str, statement_id: str, text: str, speaker: str | None = None
+    ) -> Statement:
         """Change a statement's text and speaker."""
         old = self._find(self.session(session_id).statements, statement_id)
-        return self._replace_statement(session_id, replace(
-            old, text=clean_text(text),
-            speaker=clean_line(speaker) if speaker and clean_line(speaker) else None,
-            edited_at=self.clock()))
+        return self._replace_statement(
+            session_id,
+            replace(
+                old,
+                text=clean_text(text),
+                speaker=clean_line(speaker) if speaker and clean_line(speaker) else None,
+                edited_at=self.clock(),
+            ),
+        )
 
     def set_tags(self, session_id: str, statement_id: str, tags: tuple[str, ...]) -> Statement:
         """Set a statement's tags (in the order given, without repeats)."""
@@ -674,25 +793,49 @@ class Store:
 
     # agreements
 
-    def add_agreement(self, session_id: str, text: str, tag: str | None = None,
-                      owner: str | None = None, due: date | None = None,
-                      step: str | None = None) -> Agreement:
+    def add_agreement(
+        self,
+        session_id: str,
+        text: str,
+        tag: str | None = None,
+        owner: str | None = None,
+        due: date | None = None,
+        step: str | None = None,
+    ) -> Agreement:
         """Add an agreement; durable before it returns."""
         handle = self._handle(session_id)
-        agreement = Agreement(id=new_id(), text=clean_text(text), tag=tag or None,
-                              owner=clean_line(owner or "") or None, due=due,
-                              created_at=self.clock(), step=step)
+        agreement = Agreement(
+            id=new_id(),
+            text=clean_text(text),
+            tag=tag or None,
+            owner=clean_line(owner or "") or None,
+            due=due,
+            created_at=self.clock(),
+            step=step,
+        )
         handle.db.table("agreements").insert(agreement_doc(agreement))
         handle.session.agreements.append(agreement)
         return agreement
 
-    def edit_agreement(self, session_id: str, agreement_id: str, text: str,
-                       tag: str | None, owner: str | None, due: date | None) -> Agreement:
+    def edit_agreement(
+        self,
+        session_id: str,
+        agreement_id: str,
+        text: str,
+        tag: str | None,
+        owner: str | None,
+        due: date | None,
+    ) -> Agreement:
         """Change an agreement."""
         handle = self._handle(session_id)
         old = self._find(handle.session.agreements, agreement_id)
-        new = replace(old, text=clean_text(text), tag=tag or None,
-                      owner=clean_line(owner or "") or None, due=due)
+        new = replace(
+            old,
+            text=clean_text(text),
+            tag=tag or None,
+            owner=clean_line(owner or "") or None,
+            due=due,
+        )
         table = handle.db.table("agreements")
         ids = [doc.doc_id for doc in table.all() if doc.get("id") == agreement_id]
         table.update(agreement_doc(new), doc_ids=ids)
@@ -710,13 +853,18 @@ class Store:
 
     # ratings
 
-    def set_rating(self, session_id: str, step: str, item: str, score: int,
-                   note: str | None = None) -> Rating:
+    def set_rating(
+        self, session_id: str, step: str, item: str, score: int, note: str | None = None
+    ) -> Rating:
         """Set the room's score (and, when given, the note) for `item` of `step`."""
         handle = self._handle(session_id)
         old = handle.session.rating(step, item)
-        rating = Rating(step, item, int(score),
-                        clean_text(note) if note is not None else (old.note if old else ""))
+        rating = Rating(
+            step,
+            item,
+            int(score),
+            clean_text(note) if note is not None else (old.note if old else ""),
+        )
         table = handle.db.table("ratings")
         ids = [d.doc_id for d in table.all() if d.get("step") == step and d.get("item") == item]
         if ids:
