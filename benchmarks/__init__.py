@@ -1,0 +1,1 @@
+"""Speed and scale measurements, printed as `name = value` lines (run: python -m benchmarks)."""

@@ -1,0 +1,50 @@
+"""Shared fixtures: a real store in a temp data dir, the shipped scenarios, a pinned clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from workshop.model import Scenario
+from workshop.scenario import discover
+from workshop.store import Store
+
+OFFSET = timezone(timedelta(hours=1))
+
+
+class Clock:
+    """A clock that moves one second each time it is read."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 23, 9, 0, 0, tzinfo=OFFSET)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def scenarios() -> dict[str, Scenario]:
+    found, broken = discover()
+    assert not broken, broken
+    return {s.id: s for s in found}
+
+
+@pytest.fixture
+def store(data_dir: Path, clock: Callable[[], datetime]) -> Store:
+    store = Store(data_dir, clock=clock)
+    yield store
+    store.close_all()
