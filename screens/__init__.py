@@ -1,0 +1,1 @@
+"""The Textual app: screens, dialogs, widgets and styles. Imports `workshop`, never the reverse."""

@@ -1,0 +1,86 @@
+"""The App class and `build_app`, the one factory used by the CLI and the tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from screens.theme import THEMES
+from workshop.model import Scenario
+from workshop.scenario import BrokenPack, discover
+from workshop.store import Store, now_local
+
+
+class WorkshopApp(App[None]):
+    """The workshop app. Everything it needs is passed in; nothing is global."""
+
+    CSS_PATH = ["workshop.tcss"]
+    TITLE = "workshop"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Save and quit (all is saved)"),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        scenarios: list[Scenario],
+        broken: list[BrokenPack],
+        theme: str = "projector",
+        present: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.scenarios = {s.id: s for s in scenarios}
+        self.broken = broken
+        self.present = present
+        for item in THEMES:
+            self.register_theme(item)
+        self.theme = theme
+
+    def on_mount(self) -> None:
+        if self.present:
+            from screens.audience import AudienceScreen
+
+            self.push_screen(AudienceScreen(self.present))
+        else:
+            from screens.home import HomeScreen
+
+            self.push_screen(HomeScreen())
+
+    def on_unmount(self) -> None:
+        self.store.close_all()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        commands = getattr(screen, "palette_commands", None)
+        if commands is not None:
+            yield from commands()
+        yield SystemCommand(
+            "Theme: projector",
+            "High contrast for projectors",
+            lambda: setattr(self, "theme", "projector"),
+        )
+        yield SystemCommand(
+            "Theme: paper",
+            "Black on white for bright rooms",
+            lambda: setattr(self, "theme", "paper"),
+        )
+        yield SystemCommand("Quit", "Quit the app (everything is saved)", self.exit)
+
+
+def build_app(
+    data_dir: Path,
+    content_dirs: tuple[Path, ...] = (),
+    theme: str = "projector",
+    clock: Callable[[], datetime] = now_local,
+    present: str | None = None,
+) -> WorkshopApp:
+    """The app on the store in `data_dir`, with the shipped packs, the user's and `content_dirs`."""
+    store = Store(Path(data_dir), clock=clock)
+    scenarios, broken = discover(Path(data_dir) / "packs", tuple(content_dirs))
+    return WorkshopApp(store, scenarios, broken, theme=theme, present=present)

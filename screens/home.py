@@ -1,0 +1,187 @@
+"""Home: the stored sessions, newest first; start, resume, delete."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from screens.dialogs import ConfirmDialog, NewSessionDialog
+from workshop.errors import SessionLocked, WorkshopError
+from workshop.model import SessionSummary
+
+
+class HomeScreen(Screen[None]):
+    """The list of sessions and the way into them."""
+
+    BINDINGS = [
+        Binding("n", "new", "New session", id="new", tooltip="Start a new session"),
+        Binding("enter", "resume", "Resume", id="resume", show=True, priority=False),
+        Binding("d", "delete", "Delete", id="delete"),
+        Binding("q", "app.quit", "Quit", id="home-quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.summaries: list[SessionSummary] = []
+
+    @property
+    def store(self):  # noqa: ANN201 - the app's store
+        return self.app.store
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="home"):
+            yield Label("workshop", id="home-title")
+            yield Static("", id="home-subtitle")
+            table: DataTable = DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+            yield table
+            yield Static("", id="home-empty")
+            yield Static("", id="home-problems", classes="problems")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#sessions", DataTable)
+        table.add_columns("Title", "Scenario", "Started", "Status", "Statements")
+        self.refresh_list()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_list()
+
+    def refresh_list(self) -> None:
+        """Re-read the store's session list (cheap: the catalogue) and show it."""
+        summaries, damaged = self.store.list_sessions()
+        self.summaries = summaries
+        table = self.query_one("#sessions", DataTable)
+        selected = self.selected
+        table.clear()
+        for s in summaries:
+            table.add_row(
+                Content(s.title),
+                Content(s.scenario_title or s.scenario_id),
+                s.started_at.strftime("%Y-%m-%d %H:%M"),
+                s.status,
+                Content(str(s.statement_count)),
+                key=s.id,
+            )
+        if selected is not None and selected.id in {s.id for s in summaries}:
+            table.move_cursor(row=[s.id for s in summaries].index(selected.id))
+        count = len(summaries)
+        self.query_one("#home-subtitle", Static).update(
+            Content(f"{count} session{'s' if count != 1 else ''} in {self.store.data_dir}")
+        )
+        empty = self.query_one("#home-empty", Static)
+        empty.display = not summaries
+        empty.update(Content("No sessions yet. Press n to start one."))
+        table.display = bool(summaries)
+        lines = [f"Damaged: {d.name}: {d.problem}. {d.advice}" for d in damaged]
+        lines += [f"Scenario pack not loaded: {b.problems[0]}" for b in self.app.broken]
+        problems = self.query_one("#home-problems", Static)
+        problems.display = bool(lines)
+        problems.update(Content("\n".join(lines)))
+        if summaries:
+            table.focus()
+
+    @property
+    def selected(self) -> SessionSummary | None:
+        """The session under the cursor."""
+        table = self.query_one("#sessions", DataTable)
+        if not self.summaries or table.cursor_row < 0 or table.cursor_row >= len(self.summaries):
+            return None
+        return self.summaries[table.cursor_row]
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self) -> None:
+        self.action_resume()
+
+    @work
+    async def action_new(self) -> None:
+        scenarios = list(self.app.scenarios.values())
+        if not scenarios:
+            self.notify(
+                "No scenario pack could be loaded: see the problems listed below.",
+                severity="error",
+                markup=False,
+            )
+            return
+        form = await self.app.push_screen_wait(NewSessionDialog(scenarios))
+        if form is None:
+            return
+        scenario = self.app.scenarios[form["scenario"]]
+        try:
+            session = self.store.create_session(
+                scenario,
+                form["title"],
+                form["facilitator"],
+                form["organisation"],
+                form["participants"],
+            )
+        except WorkshopError as error:
+            self.notify(str(error), title="Not started", severity="error", markup=False)
+            return
+        self._enter(session.id, read_only=False)
+
+    @work
+    async def action_resume(self) -> None:
+        summary = self.selected
+        if summary is None:
+            return
+        try:
+            self.store.open_session(summary.id)
+        except SessionLocked as error:
+            read_only = await self.app.push_screen_wait(
+                ConfirmDialog(str(error), yes="Open read-only", no="Cancel")
+            )
+            if read_only:
+                self._enter(summary.id, read_only=True)
+            return
+        except WorkshopError as error:
+            self.notify(str(error), title="Cannot open", severity="error", markup=False)
+            self.refresh_list()
+            return
+        self._enter(summary.id, read_only=False)
+
+    def _enter(self, session_id: str, read_only: bool) -> None:
+        from screens.session import SessionScreen
+
+        try:
+            screen = SessionScreen(session_id, read_only=read_only)
+        except WorkshopError as error:
+            self.store.close_session(session_id)
+            self.notify(str(error), title="Cannot open", severity="error", markup=False)
+            return
+        self.app.push_screen(screen)
+
+    @work
+    async def action_delete(self) -> None:
+        summary = self.selected
+        if summary is None:
+            return
+        sure = await self.app.push_screen_wait(
+            ConfirmDialog(
+                f"Delete the session '{summary.title}' ({summary.statement_count} statements)? "
+                "This cannot be undone: export it first if anyone may want the transcript.",
+                yes="Delete",
+                no="Keep it",
+            )
+        )
+        if not sure:
+            return
+        try:
+            self.store.delete_session(summary.id)
+        except WorkshopError as error:
+            self.notify(str(error), title="Not deleted", severity="error", markup=False)
+            return
+        self.notify(f"Deleted '{summary.title}'.", markup=False)
+        self.refresh_list()
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("New session", "Start a session of a scenario", self.action_new)
+        if self.selected is not None:
+            yield SystemCommand("Resume session", "Open the selected session", self.action_resume)
+            yield SystemCommand("Delete session", "Delete the selected session", self.action_delete)

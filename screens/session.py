@@ -1,0 +1,314 @@
+"""The session screen: header with timebox, agenda, the current step, notes, blanking."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Markdown, Static
+
+from screens.steps import STEP_VIEWS, StepView
+from workshop.errors import SessionReadOnly, WorkshopError
+from workshop.model import Scenario, Session, Step
+
+
+def clock_text(seconds: float) -> str:
+    """`mm:ss` (or `h:mm:ss`) of a non-negative number of seconds."""
+    seconds = int(abs(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes:02}:{secs:02}"
+
+
+class SessionChanged(Message):
+    """A step view changed the session (the agenda and header may need a redraw)."""
+
+
+class SessionHeader(Horizontal):
+    """Title, "step n of m", and the step's timebox counting down."""
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="header-title")
+        yield Label("", id="header-step")
+        yield Label("", id="header-clock")
+
+    def show(self, session: Session, step: Step, remaining: float) -> None:
+        self.query_one("#header-title", Label).update(Content(session.title))
+        self.query_one("#header-step", Label).update(
+            Content(f"Step {session.current_step + 1} of {len(session.steps)} · {step.title}")
+        )
+        clock = self.query_one("#header-clock", Label)
+        if remaining >= 0:
+            clock.update(Content(f"{clock_text(remaining)} left"))
+        else:
+            clock.update(Content(f"{clock_text(remaining)} over"))
+        clock.set_class(remaining < 0, "-over")
+
+
+class Agenda(Vertical):
+    """The steps down the side: done, current, upcoming, with minutes spent."""
+
+    def show(self, session: Session, scenario: Scenario, current_elapsed: float) -> None:
+        labels = list(self.query(".agenda-item").results(Label))
+        if len(labels) != len(session.steps):
+            self.remove_children()
+            labels = [Label("", classes="agenda-item") for _ in session.steps]
+            self.mount(Label("Agenda", classes="agenda-title"), *labels)
+        for index, (label, step) in enumerate(zip(labels, session.steps, strict=True)):
+            timebox = scenario.steps[index].timebox if index < len(scenario.steps) else 0
+            spent = current_elapsed if index == session.current_step else step.seconds_spent
+            if index < session.current_step:
+                mark, state = "✓", "-done"
+            elif index == session.current_step:
+                mark, state = "▶", "-current"
+            else:
+                mark, state = " ", "-upcoming"
+            minutes = f"{spent / 60:.0f}/{timebox:g}" if spent >= 30 else f"{timebox:g}"
+            label.update(Content(f"{mark}{minutes:>6}m  {step.title}"))
+            for cls in ("-done", "-current", "-upcoming"):
+                label.set_class(cls == state, cls)
+
+
+class SessionScreen(Screen[None]):
+    """One session, step by step. Keys here work in every step, also while typing."""
+
+    BINDINGS = [
+        Binding(
+            "pagedown",
+            "next_step",
+            "Next",
+            id="next",
+            priority=True,
+            tooltip="Next step (presenter clicker)",
+        ),
+        Binding(
+            "pageup",
+            "previous_step",
+            "Previous",
+            id="previous",
+            priority=True,
+            tooltip="Previous step (presenter clicker)",
+        ),
+        Binding(
+            "f2",
+            "toggle_notes",
+            "Notes",
+            id="notes",
+            priority=True,
+            tooltip="Show or hide the facilitator notes",
+        ),
+        Binding(
+            "f3",
+            "reveal",
+            "Reveal",
+            id="reveal",
+            priority=True,
+            tooltip="Reveal or hide this step's example",
+        ),
+        Binding(
+            "f4", "blank", "Blank", id="blank", priority=True, tooltip="Blank the screen and back"
+        ),
+        Binding("b,full_stop", "blank", "Blank", show=False),
+        Binding(
+            "f10",
+            "home",
+            "Home",
+            id="home",
+            priority=True,
+            tooltip="Back to the list of sessions (everything is saved)",
+        ),
+    ]
+
+    notes_visible: reactive[bool] = reactive(False)
+
+    def __init__(self, session_id: str, read_only: bool = False) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self.read_only = read_only
+        self.drafts: dict[str, tuple[str, str, str]] = {}
+        """Text typed but not yet added, per capture step, kept while moving between steps."""
+        store = self.store
+        self.session: Session = (
+            store.load_session(session_id) if read_only else store.session(session_id)
+        )
+        scenario = self.app.scenarios.get(self.session.scenario_id)
+        if scenario is None:
+            raise WorkshopError(
+                f"The scenario pack '{self.session.scenario_id}' of this session is not "
+                "installed: add it to the packs folder or pass --content-dir."
+            )
+        self.scenario: Scenario = scenario
+
+    @property
+    def store(self):  # noqa: ANN201 - the app's store
+        return self.app.store
+
+    @property
+    def step(self) -> Step:
+        return self.scenario.steps[self.session.current_step]
+
+    def compose(self) -> ComposeResult:
+        yield SessionHeader(id="header")
+        with Horizontal(id="body"):
+            yield Agenda(id="agenda")
+            yield Vertical(id="stage")
+            with VerticalScroll(id="notes"):
+                yield Label("Facilitator notes", classes="notes-title")
+                yield Markdown("", id="notes-text")
+        yield Static("", id="blank")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.query_one("#notes").display = False
+        self.query_one("#blank").display = self.session.blank and not self.read_only
+        self.sub_title = "read-only" if self.read_only else ""
+        await self._show_step()
+        self.set_interval(1.0, self._tick)
+
+    def on_unmount(self) -> None:
+        if not self.read_only:
+            self.store.close_session(self.session_id)
+
+    def elapsed(self) -> float:
+        if self.read_only:
+            return self.session.steps[self.session.current_step].seconds_spent
+        return self.store.step_elapsed(self.session_id)
+
+    def _tick(self) -> None:
+        elapsed = self.elapsed()
+        self.query_one(SessionHeader).show(
+            self.session, self.step, self.step.timebox * 60 - elapsed
+        )
+        self.query_one(Agenda).show(self.session, self.scenario, elapsed)
+
+    async def _show_step(self) -> None:
+        stage = self.query_one("#stage", Vertical)
+        for old in stage.query(StepView):
+            old.stash()
+        await stage.remove_children()
+        view_class = STEP_VIEWS[self.step.type]
+        view = view_class(self.session, self.scenario, self.step, self.read_only)
+        await stage.mount(view)
+        self.query_one("#notes-text", Markdown).update(
+            self.step.notes or "_No notes for this step._"
+        )
+        self._tick()
+        view.focus_default()
+
+    @on(SessionChanged)
+    def _session_changed(self) -> None:
+        self._tick()
+
+    def save(self, change, *args, **kwargs):  # noqa: ANN001, ANN201, ANN202
+        """Call store method `change`; on failure say why in plain words and return None."""
+        if self.read_only:
+            self.notify(
+                "This session is open read-only here: nothing can be changed.",
+                severity="warning",
+                markup=False,
+            )
+            return None
+        try:
+            return getattr(self.store, change)(self.session_id, *args, **kwargs)
+        except SessionReadOnly as error:
+            self.notify(str(error), severity="warning", markup=False)
+        except WorkshopError as error:
+            self.notify(
+                f"{error} Your text is kept on screen. To keep the session safe, export it "
+                "elsewhere from the command palette (ctrl+p → Export).",
+                title="Not saved",
+                severity="error",
+                timeout=12,
+                markup=False,
+            )
+        return None
+
+    async def go_to(self, index: int) -> None:
+        """Move to step `index` (saved before it is shown)."""
+        index = max(0, min(index, len(self.scenario.steps) - 1))
+        if index == self.session.current_step:
+            return
+        if self.read_only:
+            self.session.current_step = index
+        elif self.save("go_to_step", index) is None:
+            return
+        await self._show_step()
+
+    async def action_next_step(self) -> None:
+        if self.session.current_step == len(self.scenario.steps) - 1:
+            if not self.read_only and self.session.status != "finished":
+                if self.save("finish") is not None:
+                    self.notify(
+                        "Workshop finished and saved. Export the transcript from the "
+                        "command palette (ctrl+p).",
+                        markup=False,
+                    )
+                    self._tick()
+            return
+        await self.go_to(self.session.current_step + 1)
+
+    async def action_previous_step(self) -> None:
+        await self.go_to(self.session.current_step - 1)
+
+    def action_toggle_notes(self) -> None:
+        self.notes_visible = not self.notes_visible
+
+    def watch_notes_visible(self, visible: bool) -> None:
+        self.query_one("#notes").display = visible
+
+    async def action_reveal(self) -> None:
+        if not self.step.reveal:
+            self.notify("This step has nothing hidden to reveal.", markup=False)
+            return
+        revealed = self.step.key in self.session.revealed
+        if self.read_only:
+            if revealed:
+                self.session.revealed.remove(self.step.key)
+            else:
+                self.session.revealed.append(self.step.key)
+        elif self.save("set_revealed", self.step.key, not revealed) is None:
+            return
+        self.query_one(StepView).refresh_view()
+
+    def action_blank(self) -> None:
+        blank = self.query_one("#blank")
+        new = not blank.display
+        if not self.read_only:
+            self.save("set_blank", new)
+        blank.display = new
+
+    def action_home(self) -> None:
+        self.app.pop_screen()
+
+    async def _jump(self, index: int) -> None:
+        await self.go_to(index)
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        for index, step in enumerate(self.scenario.steps):
+            yield SystemCommand(
+                f"Go to step {index + 1}: {step.title}",
+                f"{step.type}, {step.timebox:g} min",
+                lambda index=index: self.run_worker(self._jump(index)),
+            )
+        yield SystemCommand(
+            "Next step", "PageDown", lambda: self.run_worker(self.action_next_step())
+        )
+        yield SystemCommand(
+            "Previous step", "PageUp", lambda: self.run_worker(self.action_previous_step())
+        )
+        yield SystemCommand(
+            "Reveal / hide example", "F3", lambda: self.run_worker(self.action_reveal())
+        )
+        yield SystemCommand("Blank screen", "F4 (or b / .)", self.action_blank)
+        yield SystemCommand("Facilitator notes", "F2: show or hide", self.action_toggle_notes)
+        yield SystemCommand(
+            "Finish the workshop", "Mark the session finished", lambda: self.save("finish")
+        )
+        yield SystemCommand("Quit to home", "F10: the list of sessions", self.action_home)

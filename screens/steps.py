@@ -1,0 +1,796 @@
+"""One view per step type: brief, capture, tag, rating, agree, summary."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Label, ListItem, ListView, Markdown, Static
+
+from screens.dialogs import AgreementDialog, NoteDialog
+from screens.widgets import (
+    Bars,
+    CaptureBox,
+    LineInput,
+    StatementItem,
+    heat_content,
+    side_class,
+    side_label,
+)
+from workshop.model import Agreement, Scenario, Session, Statement, Step
+from workshop.text import clean_text, too_long
+
+
+class StepView(Vertical):
+    """Base of the step views: knows the session, the scenario and the step."""
+
+    def __init__(self, session: Session, scenario: Scenario, step: Step, read_only: bool) -> None:
+        super().__init__(classes=f"step-view step-{step.type}")
+        self.session = session
+        self.scenario = scenario
+        self.step = step
+        self.read_only = read_only
+
+    def save(self, change: str, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        """Call a store method through the session screen (which reports failures)."""
+        result = self.screen.save(change, *args, **kwargs)
+        if result is not None:
+            from screens.session import SessionChanged
+
+            self.post_message(SessionChanged())
+        return result
+
+    def focus_default(self) -> None:
+        """Focus what the facilitator uses first in this step."""
+
+    def refresh_view(self) -> None:
+        """Redraw after the session changed outside this view (e.g. a reveal)."""
+
+    def stash(self) -> None:
+        """Keep what is typed but not saved, before the view is removed."""
+
+    def step_title(self) -> Label:
+        return Label(Content(self.step.title), classes="step-title")
+
+
+class BriefView(StepView):
+    """Projected text, and a hidden example revealed with F3."""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="brief-scroll"):
+            yield self.step_title()
+            yield Markdown(self.step.text, classes="projected")
+            if self.step.reveal:
+                yield Static("", id="reveal-hint", classes="hint")
+                yield Markdown(self.step.reveal, id="reveal", classes="reveal")
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        if not self.step.reveal:
+            return
+        revealed = self.step.key in self.session.revealed
+        self.query_one("#reveal").display = revealed
+        self.query_one("#reveal-hint", Static).update(
+            Content(
+                "The example is shown (F3 hides it)."
+                if revealed
+                else "An example inner voice is hidden: F3 reveals it once the room has tried."
+            )
+        )
+
+    def focus_default(self) -> None:
+        self.query_one(VerticalScroll).focus()
+
+
+class SideColumn(Vertical):
+    """One side's statements in a capture step."""
+
+    def __init__(self, session: Session, side: str, statements: list[Statement]) -> None:
+        super().__init__(classes=f"side-column {side_class(session, side)}")
+        self.session = session
+        self.side = side
+        self.statements = statements
+
+    def compose(self) -> ComposeResult:
+        label = next(s for s in self.session.sides if s.key == self.side).label
+        yield Label(Content(label), classes="side-title")
+        yield ListView(
+            *(StatementItem(st, self.session) for st in self.statements), classes="statements"
+        )
+
+    @property
+    def list(self) -> ListView:
+        return self.query_one(ListView)
+
+
+class CaptureView(StepView):
+    """Two columns (one per side); type, Enter, the line appears under the current side."""
+
+    BINDINGS = [
+        Binding("tab", "switch_side", "Switch side", id="switch-side"),
+        Binding("shift+tab", "speaker", "Speaker", id="speaker"),
+        Binding("escape", "toggle_mode", "Select / type", id="select"),
+        Binding("ctrl+z", "undo", "Undo", id="undo"),
+        Binding("delete,backspace,d", "delete", "Delete", show=False),
+        Binding("e", "edit", "Edit", show=False),
+        Binding("left", "column(-1)", show=False),
+        Binding("right", "column(1)", show=False),
+    ]
+
+    def __init__(self, session: Session, scenario: Scenario, step: Step, read_only: bool) -> None:
+        super().__init__(session, scenario, step, read_only)
+        self.side = step.sides[0]
+        self.editing: Statement | None = None
+        self.undo_stack: list[tuple[str, Statement]] = []
+
+    def _of_step(self, side: str) -> list[Statement]:
+        first_capture = next(s.key for s in self.scenario.steps if s.type == "capture")
+        return [
+            st
+            for st in self.session.statements_of(side)
+            if st.step == self.step.key or (st.step is None and self.step.key == first_capture)
+        ]
+
+    def compose(self) -> ComposeResult:
+        yield self.step_title()
+        with Horizontal(classes="columns"):
+            for side in self.step.sides:
+                yield SideColumn(self.session, side, self._of_step(side))
+        with Horizontal(classes="capture-bar"):
+            yield Label("", id="capture-side")
+            yield LineInput(placeholder="speaker", id="speaker")
+            yield CaptureBox(
+                id="capture",
+                soft_wrap=True,
+                show_line_numbers=False,
+                placeholder=self.step.prompt or "Type what the room says, Enter adds",
+            )
+        yield Static("", id="capture-problem", classes="problem")
+        taxonomy = self.scenario.taxonomy(self.step.taxonomy)
+        if taxonomy:
+            yield Static(
+                Content(
+                    "  ".join(f"{t.hotkey} {t.label}" for t in taxonomy.tags)
+                    + "   (select a statement, press the number)"
+                ),
+                classes="legend",
+            )
+
+    def on_mount(self) -> None:
+        self._show_side()
+        box = self.query_one(CaptureBox)
+        if self.read_only:
+            box.disabled = True
+        draft = self.screen.drafts.pop(self.step.key, None)
+        if draft:
+            box.text, self.query_one("#speaker", LineInput).value, self.side = draft
+            self._show_side()
+            box.move_cursor(box.document.end)
+
+    def stash(self) -> None:
+        text = self.query_one(CaptureBox).text
+        if text.strip() and self.editing is None:
+            speaker = self.query_one("#speaker", LineInput).value
+            self.screen.drafts[self.step.key] = (text, speaker, self.side)
+
+    def focus_default(self) -> None:
+        if not self.read_only:
+            self.query_one(CaptureBox).focus()
+
+    def column(self, side: str) -> SideColumn:
+        return next(c for c in self.query(SideColumn) if c.side == side)
+
+    def _show_side(self) -> None:
+        label = side_label(self.session, self.side)
+        mode = "editing" if self.editing else "adding to"
+        self.query_one("#capture-side", Label).update(Content(f"{mode} {label} ▸"))
+        for column in self.query(SideColumn):
+            column.set_class(column.side == self.side, "-active")
+
+    def _problem(self, text: str) -> None:
+        self.query_one("#capture-problem", Static).update(Content(text))
+
+    def action_switch_side(self) -> None:
+        sides = self.step.sides
+        self.side = sides[(sides.index(self.side) + 1) % len(sides)]
+        self._show_side()
+        if not isinstance(self.app.focused, CaptureBox | LineInput):
+            self.column(self.side).list.focus()
+
+    def action_speaker(self) -> None:
+        speaker = self.query_one("#speaker", LineInput)
+        if speaker.has_focus:
+            self.query_one(CaptureBox).focus()
+        else:
+            speaker.focus()
+
+    @on(LineInput.Submitted, "#speaker")
+    def _speaker_done(self) -> None:
+        self.query_one(CaptureBox).focus()
+
+    def action_toggle_mode(self) -> None:
+        if isinstance(self.app.focused, ListView):
+            self.query_one(CaptureBox).focus()
+            return
+        if self.editing:
+            self.editing = None
+            self.query_one(CaptureBox).clear()
+            self._show_side()
+            return
+        target = self.column(self.side).list
+        target.focus()
+        if target.children and target.index is None:
+            target.index = len(target.children) - 1
+
+    def action_column(self, delta: int) -> None:
+        if not isinstance(self.app.focused, ListView):
+            return
+        sides = self.step.sides
+        self.side = sides[(sides.index(self.side) + delta) % len(sides)]
+        self._show_side()
+        target = self.column(self.side).list
+        target.focus()
+        if target.children and target.index is None:
+            target.index = len(target.children) - 1
+
+    def _highlighted(self) -> StatementItem | None:
+        focused = self.app.focused
+        if isinstance(focused, ListView) and isinstance(focused.highlighted_child, StatementItem):
+            return focused.highlighted_child
+        return None
+
+    @on(CaptureBox.SwitchSide)
+    def _switch_side(self) -> None:
+        self.action_switch_side()
+
+    @on(CaptureBox.Submitted)
+    def _submitted(self, event: CaptureBox.Submitted) -> None:
+        box = event.box
+        text = clean_text(event.text)
+        if not text:
+            return
+        problem = too_long(text)
+        if problem:
+            box.give_back(event.text)
+            self._problem(problem)
+            self.notify(problem, severity="warning", markup=False)
+            return
+        speaker = self.query_one("#speaker", LineInput).value
+        if self.editing is not None:
+            old = self.editing
+            new = self.save("edit_statement", old.id, text, speaker)
+            if new is None:
+                box.give_back(event.text)
+                return
+            self.undo_stack.append(("edit", old))
+            self._replace_item(new)
+            self.editing = None
+        else:
+            statement = self.save("add_statement", self.side, text, speaker, step=self.step.key)
+            if statement is None:
+                box.give_back(event.text)
+                return
+            self.undo_stack.append(("add", statement))
+            self._append_item(statement)
+        self._problem("")
+        self._show_side()
+
+    def _append_item(self, statement: Statement) -> None:
+        view = self.column(statement.side).list
+        view.append(StatementItem(statement, self.session))
+        view.scroll_end(animate=False)
+
+    def _replace_item(self, statement: Statement) -> None:
+        for item in self.query(StatementItem):
+            if item.statement.id == statement.id:
+                item.update(statement)
+
+    def _remove_item(self, statement: Statement) -> None:
+        for item in self.query(StatementItem):
+            if item.statement.id == statement.id:
+                item.remove()
+
+    @on(ListView.Selected)
+    def action_edit(self) -> None:
+        item = self._highlighted()
+        if item is None or self.read_only:
+            return
+        self.editing = item.statement
+        self.side = item.statement.side
+        box = self.query_one(CaptureBox)
+        box.text = item.statement.text
+        box.move_cursor(box.document.end)
+        self.query_one("#speaker", LineInput).value = item.statement.speaker or ""
+        box.focus()
+        self._show_side()
+
+    def action_delete(self) -> None:
+        item = self._highlighted()
+        if item is None:
+            return
+        removed = self.save("delete_statement", item.statement.id)
+        if removed is None:
+            return
+        self.undo_stack.append(("delete", removed))
+        item.remove()
+        self.notify("Statement deleted: ctrl+z brings it back.", markup=False)
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.notify("Nothing to undo.", markup=False)
+            return
+        kind, statement = self.undo_stack[-1]
+        if kind == "add":
+            done = self.save("delete_statement", statement.id)
+            if done is not None:
+                self._remove_item(statement)
+        elif kind == "delete":
+            done = self.save("restore_statement", statement)
+            if done is not None:
+                self._rebuild_column(statement.side)
+        else:
+            done = self.save("edit_statement", statement.id, statement.text, statement.speaker)
+            if done is not None:
+                self._replace_item(done)
+        if done is not None:
+            self.undo_stack.pop()
+
+    def _rebuild_column(self, side: str) -> None:
+        view = self.column(side).list
+        view.clear()
+        view.extend(StatementItem(st, self.session) for st in self._of_step(side))
+
+    def on_key(self, event) -> None:  # noqa: ANN001
+        taxonomy = self.scenario.taxonomy(self.step.taxonomy)
+        item = self._highlighted()
+        if taxonomy is None or item is None or not event.character:
+            return
+        tag = taxonomy.by_hotkey(event.character)
+        if tag is not None:
+            event.stop()
+            new = self.save("toggle_tag", item.statement.id, tag.key)
+            if new is not None:
+                item.update(new)
+
+
+class TagView(StepView):
+    """Walk the statements and toggle tags with their hotkeys; counts build up live."""
+
+    BINDINGS = [Binding("ctrl+z", "undo", "Undo", id="undo")]
+
+    def __init__(self, session: Session, scenario: Scenario, step: Step, read_only: bool) -> None:
+        super().__init__(session, scenario, step, read_only)
+        self.taxonomy = scenario.taxonomy(step.taxonomy)
+        self.undo_stack: list[Statement] = []
+
+    def _statements(self) -> list[Statement]:
+        if not self.step.source:
+            return list(self.session.statements)
+        return [
+            st
+            for st in self.session.statements
+            if st.step in self.step.source
+            or (st.step is None and self.step.source[0] == self._first_capture())
+        ]
+
+    def _first_capture(self) -> str | None:
+        return next((s.key for s in self.scenario.steps if s.type == "capture"), None)
+
+    def compose(self) -> ComposeResult:
+        yield self.step_title()
+        with Horizontal(classes="tag-body"):
+            with Vertical(classes="tag-list"):
+                items = [
+                    StatementItem(st, self.session, with_side=True) for st in self._statements()
+                ]
+                yield ListView(*items, id="tag-statements")
+                if not items:
+                    yield Static(
+                        "No statements yet: go back to the capture step (PageUp).", classes="hint"
+                    )
+            with Vertical(classes="tag-side"):
+                assert self.taxonomy is not None
+                yield Static(
+                    Content(
+                        "\n".join(
+                            f"{t.hotkey}  {t.label}: {t.definition}" for t in self.taxonomy.tags
+                        )
+                    ),
+                    classes="legend",
+                )
+                yield Static("", id="tag-progress")
+                yield Bars(id="tag-bars")
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    def focus_default(self) -> None:
+        view = self.query_one(ListView)
+        view.focus()
+        if view.children and view.index is None:
+            view.index = 0
+
+    def refresh_view(self) -> None:
+        assert self.taxonomy is not None
+        statements = self._statements()
+        tagged = sum(
+            1
+            for st in statements
+            if any(t in {tag.key for tag in self.taxonomy.tags} for t in st.tags)
+        )
+        self.query_one("#tag-progress", Static).update(
+            Content(f"{tagged} of {len(statements)} statements tagged")
+        )
+        self.query_one(Bars).show(count_rows(self.session, self.taxonomy.key, self.scenario))
+
+    def on_key(self, event) -> None:  # noqa: ANN001
+        if self.taxonomy is None or not event.character:
+            return
+        tag = self.taxonomy.by_hotkey(event.character)
+        view = self.query_one(ListView)
+        item = view.highlighted_child
+        if tag is None or not isinstance(item, StatementItem):
+            return
+        event.stop()
+        before = item.statement
+        new = self.save("toggle_tag", before.id, tag.key)
+        if new is not None:
+            self.undo_stack.append(before)
+            item.update(new)
+            self.refresh_view()
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            return
+        before = self.undo_stack[-1]
+        new = self.save("set_tags", before.id, before.tags)
+        if new is not None:
+            self.undo_stack.pop()
+            for item in self.query(StatementItem):
+                if item.statement.id == new.id:
+                    item.update(new)
+            self.refresh_view()
+
+
+def count_rows(session: Session, taxonomy_key: str, scenario: Scenario):  # noqa: ANN201
+    """Bar rows for the tag counts of one taxonomy: per tag, one bar per side."""
+    taxonomy = scenario.taxonomy(taxonomy_key)
+    if taxonomy is None:
+        return []
+    counts = session.tag_counts([t.key for t in taxonomy.tags])
+    return [
+        (
+            tag.label,
+            [
+                (side.label, counts[side.key][tag.key], side_class(session, side.key))
+                for side in session.sides
+            ],
+        )
+        for tag in taxonomy.tags
+    ]
+
+
+def agreement_content(agreement: Agreement, session: Session) -> Content:
+    """An agreement as a checklist line: text, tag, owner, due."""
+    tags = {t.key: t.label for t in session.taxonomy}
+    extra = []
+    if agreement.tag:
+        extra.append(f"#{tags.get(agreement.tag, agreement.tag)}")
+    if agreement.owner:
+        extra.append(f"owner: {agreement.owner}")
+    if agreement.due:
+        extra.append(f"due {agreement.due.isoformat()}")
+    return Content.assemble(
+        "☐ ", Content(agreement.text), ("   " + " · ".join(extra), "bold") if extra else ""
+    )
+
+
+class AgreementItem(ListItem):
+    """An agreement in the list."""
+
+    def __init__(self, agreement: Agreement, session: Session) -> None:
+        super().__init__()
+        self.agreement = agreement
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Static(agreement_content(self.agreement, self.session))
+
+
+class AgreeView(StepView):
+    """Agreements and alternative procedures, each with tag, owner and due date."""
+
+    BINDINGS = [
+        Binding("a", "add", "Add", id="add-agreement"),
+        Binding("e", "edit", "Edit", id="edit-agreement"),
+        Binding("delete,d", "delete", "Delete", id="delete-agreement"),
+        Binding("ctrl+z", "undo", "Undo", id="undo"),
+    ]
+
+    def __init__(self, session: Session, scenario: Scenario, step: Step, read_only: bool) -> None:
+        super().__init__(session, scenario, step, read_only)
+        self.undo_stack: list[tuple[str, Agreement]] = []
+        taxonomy = scenario.taxonomy(step.taxonomy)
+        self.tags = taxonomy.tags if taxonomy else ()
+
+    def compose(self) -> ComposeResult:
+        yield self.step_title()
+        with Horizontal(classes="agree-body"):
+            with Vertical(classes="agree-main"):
+                yield Markdown(self.step.text, classes="projected compact")
+                yield ListView(
+                    *(AgreementItem(a, self.session) for a in self.session.agreements),
+                    id="agreements",
+                )
+                yield Static("", id="agree-hint", classes="hint")
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        count = len(self.session.agreements)
+        self.query_one("#agree-hint", Static).update(
+            Content(
+                f"{count} agreement{'s' if count != 1 else ''}. a adds, Enter or e edits, "
+                "d deletes, ctrl+z undoes."
+            )
+        )
+
+    def focus_default(self) -> None:
+        view = self.query_one(ListView)
+        view.focus()
+        if view.children and view.index is None:
+            view.index = 0
+
+    def _rebuild(self, select: str | None = None) -> None:
+        view = self.query_one(ListView)
+        view.clear()
+        view.extend(AgreementItem(a, self.session) for a in self.session.agreements)
+        ids = [a.id for a in self.session.agreements]
+        if select in ids:
+            view.index = ids.index(select)
+        self.refresh_view()
+
+    @work
+    async def action_add(self) -> None:
+        if self.read_only:
+            return
+        form = await self.app.push_screen_wait(AgreementDialog(self.tags))
+        if form is None:
+            return
+        agreement = self.save(
+            "add_agreement",
+            form["text"],
+            form["tag"],
+            form["owner"],
+            form["due"],
+            step=self.step.key,
+        )
+        if agreement is not None:
+            self.undo_stack.append(("add", agreement))
+            self._rebuild(agreement.id)
+
+    @on(ListView.Selected)
+    @work
+    async def action_edit(self) -> None:
+        item = self.query_one(ListView).highlighted_child
+        if not isinstance(item, AgreementItem) or self.read_only:
+            return
+        old = item.agreement
+        form = await self.app.push_screen_wait(AgreementDialog(self.tags, old))
+        if form is None:
+            return
+        new = self.save(
+            "edit_agreement", old.id, form["text"], form["tag"], form["owner"], form["due"]
+        )
+        if new is not None:
+            self.undo_stack.append(("edit", old))
+            self._rebuild(new.id)
+
+    def action_delete(self) -> None:
+        item = self.query_one(ListView).highlighted_child
+        if not isinstance(item, AgreementItem):
+            return
+        removed = self.save("delete_agreement", item.agreement.id)
+        if removed is not None:
+            self.undo_stack.append(("delete", removed))
+            self._rebuild()
+            self.notify("Agreement deleted: ctrl+z brings it back.", markup=False)
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            return
+        kind, agreement = self.undo_stack[-1]
+        if kind == "add":
+            done = self.save("delete_agreement", agreement.id)
+        elif kind == "delete":
+            done = self.save("restore_agreement", agreement)
+        else:
+            done = self.save(
+                "edit_agreement",
+                agreement.id,
+                agreement.text,
+                agreement.tag,
+                agreement.owner,
+                agreement.due,
+            )
+        if done is not None:
+            self.undo_stack.pop()
+            self._rebuild(agreement.id)
+
+
+class RatingItemView(ListItem):
+    """One rated item: label, description, heat strip, note."""
+
+    def __init__(self, label: str, description: str) -> None:
+        super().__init__(classes="rating-item")
+        self.label = label
+        self.description = description
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="rating-row"):
+            with Vertical(classes="rating-text"):
+                yield Label(Content(self.label), classes="rating-label")
+                yield Static(Content(self.description), classes="rating-description")
+            yield Static("", classes="heat")
+        yield Static("", classes="rating-note")
+
+
+class RatingView(StepView):
+    """The room rates each item 0..scale with a note of evidence; a live heat strip."""
+
+    BINDINGS = [Binding("n", "note", "Note", id="rating-note")]
+
+    def compose(self) -> ComposeResult:
+        yield self.step_title()
+        yield Static(
+            Content(f"Press 0–{self.step.scale} to rate the selected line, n to add the evidence."),
+            classes="hint",
+        )
+        yield ListView(
+            *(RatingItemView(i.label, i.description) for i in self.step.items), id="ratings"
+        )
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    def focus_default(self) -> None:
+        view = self.query_one(ListView)
+        view.focus()
+        if view.index is None:
+            view.index = 0
+
+    def refresh_view(self) -> None:
+        items = list(self.query(RatingItemView))
+        for row, item in zip(items, self.step.items, strict=True):
+            rating = self.session.rating(self.step.key, item.key)
+            score = rating.score if rating else None
+            heat = row.query_one(".heat", Static)
+            heat.update(heat_content(score, self.step.scale))
+            for level in range(self.step.scale + 1):
+                heat.set_class(score == level, f"-level-{min(level, 3)}")
+            note = row.query_one(".rating-note", Static)
+            note.update(Content(f"Evidence: {rating.note}") if rating and rating.note else "")
+            note.display = bool(rating and rating.note)
+
+    def _current(self) -> int | None:
+        return self.query_one(ListView).index
+
+    def on_key(self, event) -> None:  # noqa: ANN001
+        if not event.character or not event.character.isdigit():
+            return
+        score = int(event.character)
+        index = self._current()
+        if index is None or score > self.step.scale:
+            return
+        event.stop()
+        if self.save("set_rating", self.step.key, self.step.items[index].key, score) is not None:
+            self.refresh_view()
+
+    @on(ListView.Selected)
+    @work
+    async def action_note(self) -> None:
+        index = self._current()
+        if index is None or self.read_only:
+            return
+        item = self.step.items[index]
+        rating = self.session.rating(self.step.key, item.key)
+        note = await self.app.push_screen_wait(
+            NoteDialog(
+                f"Evidence for '{item.label}'",
+                rating.note if rating else "",
+                "what the room said that shows it",
+            )
+        )
+        if note is None:
+            return
+        problem = too_long(note)
+        if problem:
+            self.notify(problem, severity="warning", markup=False)
+            return
+        score = rating.score if rating else 0
+        if self.save("set_rating", self.step.key, item.key, score, note) is not None:
+            self.refresh_view()
+
+
+class SummaryView(StepView):
+    """The room's own data: counts, time per step, agreements, ratings."""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="summary-scroll"):
+            yield self.step_title()
+            with Horizontal(classes="summary-body"):
+                if self.step.text:
+                    yield Markdown(self.step.text, classes="projected summary-text")
+                with Vertical(classes="summary-parts"):
+                    for part in self.step.show:
+                        yield Label(PART_TITLES[part], classes="part-title")
+                        if part == "counts":
+                            yield Bars(id="summary-bars")
+                        else:
+                            yield Static("", id=f"summary-{part}")
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    def focus_default(self) -> None:
+        self.query_one(VerticalScroll).focus()
+
+    def refresh_view(self) -> None:
+        session = self.session
+        if "counts" in self.step.show and self.step.taxonomy:
+            self.query_one(Bars).show(count_rows(session, self.step.taxonomy, self.scenario))
+        if "time" in self.step.show:
+            lines = []
+            for index, (time, step) in enumerate(
+                zip(session.steps, self.scenario.steps, strict=False)
+            ):
+                spent = time.seconds_spent
+                if index == session.current_step:
+                    spent = self.screen.elapsed()
+                lines.append(
+                    f"{index + 1:>2}. {time.title:<34} {spent / 60:>5.1f} of {step.timebox:g} min"
+                )
+            self.query_one("#summary-time", Static).update(Content("\n".join(lines)))
+        if "agreements" in self.step.show:
+            content = (
+                Content("\n").join(agreement_content(a, session) for a in session.agreements)
+                if session.agreements
+                else Content("No agreements yet.")
+            )
+            self.query_one("#summary-agreements", Static).update(content)
+        if "ratings" in self.step.show:
+            lines = []
+            for step in self.scenario.steps:
+                for item in step.items:
+                    rating = session.rating(step.key, item.key)
+                    lines.append(
+                        Content.assemble(
+                            f"{item.label:<34}",
+                            heat_content(rating.score if rating else None, step.scale),
+                        )
+                    )
+            self.query_one("#summary-ratings", Static).update(
+                Content("\n").join(lines) if lines else Content("Nothing rated.")
+            )
+
+
+PART_TITLES = {
+    "counts": "The room's tags, per side",
+    "time": "Time per step",
+    "agreements": "Agreements",
+    "ratings": "Resistance map",
+}
+
+STEP_VIEWS: dict[str, type[StepView]] = {
+    "brief": BriefView,
+    "capture": CaptureView,
+    "tag": TagView,
+    "rating": RatingView,
+    "agree": AgreeView,
+    "summary": SummaryView,
+}
