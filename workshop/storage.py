@@ -21,8 +21,8 @@ class UnreadableFile(Exception):
     """A data file that exists but does not hold a JSON object."""
 
 
-def save_failure(error: OSError, what: str) -> SaveFailed:
-    """A SaveFailed with a plain sentence for `error` while saving `what`."""
+def plain_reason(error: OSError) -> str:
+    """Why a write failed, in words a facilitator understands."""
     reasons = {
         errno.ENOSPC: "the disk is full",
         errno.EDQUOT: "the disk quota is used up",
@@ -30,8 +30,14 @@ def save_failure(error: OSError, what: str) -> SaveFailed:
         errno.EACCES: "permission to write in the data folder was denied",
         errno.EPERM: "permission to write in the data folder was denied",
     }
-    reason = reasons.get(error.errno, error.strerror or str(error))
-    return SaveFailed(f"Could not save {what}: {reason}. Nothing of this change was saved.")
+    return reasons.get(error.errno, error.strerror or str(error))
+
+
+def save_failure(error: OSError, what: str) -> SaveFailed:
+    """A SaveFailed with a plain sentence for `error` while saving `what`."""
+    return SaveFailed(
+        f"Could not save {what}: {plain_reason(error)}. Nothing of this change was saved."
+    )
 
 
 def read_json(path: Path) -> dict[str, Any]:
@@ -46,6 +52,8 @@ def read_json(path: Path) -> dict[str, Any]:
         data = json.loads(raw)
     except UnicodeDecodeError:
         raise UnreadableFile("the file is not UTF-8 text") from None
+    except RecursionError:
+        raise UnreadableFile("not a workshop data file (nested too deeply)") from None
     except json.JSONDecodeError as error:
         raise UnreadableFile(
             f"not valid JSON (line {error.lineno}): truncated or damaged"
@@ -80,13 +88,21 @@ def write_atomic(path: Path, payload: bytes) -> None:
     fsync_dir(path.parent)
 
 
+# File systems that cannot fsync a folder say so with these; nothing better can be done.
+_NO_DIR_FSYNC = {errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EBADF, errno.EISDIR}
+
+
 def fsync_dir(folder: Path) -> None:
-    """Make a rename in `folder` durable."""
-    fd = os.open(folder, os.O_RDONLY)
+    """Make a rename in `folder` durable (where the file system can)."""
     try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as error:
+        if error.errno not in _NO_DIR_FSYNC:
+            raise
 
 
 def remove_stale_temps(folder: Path) -> int:
@@ -146,12 +162,14 @@ class AtomicJSONStorage(Storage):
         return self._cache
 
     def write(self, data: dict[str, Any]) -> None:
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         try:
+            payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
             write_atomic(self.path, payload)
-        except OSError as error:
+        except BaseException as error:
             self._cache = None  # TinyDB mutated it in place; the disk is the truth now.
-            raise save_failure(error, self.what) from None
+            if isinstance(error, OSError):
+                raise save_failure(error, self.what) from None
+            raise
         self._cache = data
 
     def close(self) -> None:
