@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import errno
+import functools
 import getpass
 import json
 import os
 import socket
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
-from workshop.errors import SessionLocked
-from workshop.storage import FILE_MODE, pid_alive
+from workshop.errors import SaveFailed, SessionLocked
+from workshop.storage import FILE_MODE, TEMP_SUFFIX, pid_alive, plain_reason
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -22,6 +31,8 @@ class LockHolder:
     host: str
     user: str
     since: str
+    started: str = ""
+    """When the holding process started (boot id and start tick), to tell a reused pid."""
 
     def describe(self) -> str:
         when = self.since
@@ -32,12 +43,35 @@ class LockHolder:
         return f"{self.user or 'someone'} (process {self.pid} on {self.host}, since {when})"
 
 
+@functools.cache
+def _boot_id() -> str:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text("ascii").strip()
+    except OSError:
+        return ""
+
+
+def process_start(pid: int) -> str:
+    """When process `pid` started, as "boot id:start tick" (Linux); "" when unknown."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text("utf-8", "replace")
+        return f"{_boot_id()}:{stat.rsplit(')', 1)[1].split()[19]}"
+    except (OSError, IndexError):
+        return ""
+
+
 def _me(now: datetime) -> LockHolder:
     try:
         user = getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name is not worth failing for
         user = ""
-    return LockHolder(os.getpid(), socket.gethostname(), user, now.isoformat(timespec="seconds"))
+    return LockHolder(
+        os.getpid(),
+        socket.gethostname(),
+        user,
+        now.isoformat(timespec="seconds"),
+        process_start(os.getpid()),
+    )
 
 
 def read_holder(path: Path) -> LockHolder | None:
@@ -49,52 +83,126 @@ def read_holder(path: Path) -> LockHolder | None:
             str(data["host"]),
             str(data.get("user", "")),
             str(data.get("since", "")),
+            str(data.get("started", "")),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
 def is_stale(holder: LockHolder | None) -> bool:
-    """Whether a lock's holder is gone: unreadable, or a dead process on this host."""
+    """Whether a lock's holder is gone: unreadable, or a dead process on this host.
+
+    A live process that reuses the holder's pid (after a crash and a reboot, say) is
+    told apart by its start time where the system says it (Linux).
+    """
     if holder is None:
         return True
-    return holder.host == socket.gethostname() and not pid_alive(holder.pid)
+    if holder.host != socket.gethostname():
+        return False
+    if not pid_alive(holder.pid):
+        return True
+    started = process_start(holder.pid)
+    return bool(holder.started and started and started != holder.started)
+
+
+# Errors of os.link on file systems without hard links.
+_NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.ENOSYS}
+
+
+def _create(path: Path, payload: bytes) -> None:
+    """Create lock file `path` holding `payload`, or raise FileExistsError.
+
+    The payload is fsynced under a temp name and then hard-linked into place, so no
+    other process ever sees the lock file without its holder in it.
+    """
+    temp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        try:
+            os.write(fd, payload)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(temp, path)
+            return
+        except FileExistsError:
+            raise
+        except OSError as error:
+            if error.errno not in _NO_LINKS:
+                raise
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        try:
+            os.write(fd, payload)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    finally:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+
+
+@contextmanager
+def _one_at_a_time(folder: Path) -> Iterator[None]:
+    """Let one process at a time judge and take the locks in `folder`.
+
+    An flock on the folder itself: without it, two windows taking over one stale lock
+    at once could each remove the other's fresh lock. The kernel drops it when a
+    process dies. Where flock is missing (Windows, some network disks), go unguarded.
+    """
+    fd = -1
+    if fcntl is not None:
+        try:
+            fd = os.open(folder, os.O_RDONLY)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            if fd >= 0:
+                os.close(fd)
+            fd = -1
+    try:
+        yield
+    finally:
+        if fd >= 0:
+            os.close(fd)  # and with it the flock
 
 
 def acquire(path: Path, now: datetime, held_here: bool = False) -> LockHolder | None:
     """Take the lock at `path`; return the stale holder taken over, if any.
 
     `held_here` says this very store already holds it. Raises SessionLocked when
-    another live process, or another store in this process, holds it.
+    another live process, or another store in this process, holds it, and SaveFailed
+    when the lock file cannot be written.
     """
-    me = _me(now)
-    payload = json.dumps(me.__dict__).encode("utf-8")
+    payload = json.dumps(asdict(_me(now))).encode("utf-8")
     taken_over: LockHolder | None = None
-    for _ in range(3):
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        except FileExistsError:
-            holder = read_holder(path)
-            if held_here:
-                return None
-            if not is_stale(holder):
-                assert holder is not None
-                raise SessionLocked(
-                    f"This session is open for editing by {holder.describe()}. "
-                    "Close it there first, or open it read-only here."
-                ) from None
-            taken_over = holder
+    with _one_at_a_time(path.parent):
+        for _ in range(3):
             try:
-                os.unlink(path)
-            except FileNotFoundError:
-                pass
-            continue
-        try:
-            os.write(fd, payload)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        return taken_over
+                _create(path, payload)
+            except FileExistsError:
+                holder = read_holder(path)
+                if held_here:
+                    return None
+                if not is_stale(holder):
+                    assert holder is not None
+                    raise SessionLocked(
+                        f"This session is open for editing by {holder.describe()}. "
+                        "Close it there first, or open it read-only here."
+                    ) from None
+                taken_over = holder
+                try:
+                    os.unlink(path)
+                except FileNotFoundError:
+                    pass
+                continue
+            except OSError as error:
+                raise SaveFailed(
+                    f"This session cannot be opened for editing: {plain_reason(error)}. "
+                    "It can still be opened read-only and exported."
+                ) from None
+            return taken_over
     raise SessionLocked("This session's lock is being taken by another window; try again.")
 
 
