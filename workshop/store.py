@@ -41,6 +41,7 @@ from workshop.storage import (
     DIR_MODE,
     AtomicJSONStorage,
     UnreadableFile,
+    fsync_dir,
     read_json,
     remove_stale_temps,
     save_failure,
@@ -51,6 +52,11 @@ from workshop.text import clean_line, clean_text
 SESSION_SCHEMA = "workshop.session/1"
 CATALOGUE_SCHEMA = "workshop.catalogue/1"
 META = "meta"
+NEWER_VERSION = "written by another version of workshop"
+NEWER_VERSION_ADVICE = (
+    "It was left untouched. Open it with the version of workshop that wrote it, "
+    "or move it out of the sessions folder to hide this line."
+)
 
 
 def now_local() -> datetime:
@@ -65,7 +71,10 @@ def _iso(moment: datetime | None) -> str | None:
 def _time(value: Any, field: str) -> datetime:
     if not isinstance(value, str):
         raise ValueError(f"'{field}' is not a time")
-    moment = datetime.fromisoformat(value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"'{field}' is not a time") from None
     if moment.tzinfo is None:
         raise ValueError(f"'{field}' has no UTC offset")
     return moment
@@ -224,7 +233,7 @@ def session_from(data: dict[str, Any]) -> Session:
     schema = meta.get("schema")
     if schema != SESSION_SCHEMA:
         if isinstance(schema, str) and schema.startswith("workshop.session/"):
-            raise ValueError(f"written by another version of workshop ({schema})")
+            raise ValueError(f"{NEWER_VERSION} ({schema})")
         raise ValueError("not a workshop session file (wrong schema)")
     scenario = meta.get("scenario")
     if not isinstance(scenario, dict):
@@ -391,27 +400,19 @@ class Store:
                 stat = entry.stat()
             except OSError:
                 continue
-            stamp = [stat.st_mtime_ns, stat.st_size]
+            # Each save replaces the file, so a new inode tells a change the clock may not.
+            stamp = [stat.st_mtime_ns, stat.st_size, stat.st_ino]
             cached = catalogue.get(sid)
-            if cached is None or cached.get("stamp") != stamp:
+            line = self._catalogue_line(sid, cached, stat.st_mtime, stamp)
+            if line is None:
                 cached = self._catalogue_entry(Path(entry.path), stamp)
                 catalogue[sid] = cached
                 changed = True
-            if "problem" in cached:
-                damaged.append(DamagedFile(entry.name, cached["problem"]))
-                continue
-            summaries.append(
-                SessionSummary(
-                    id=sid,
-                    title=cached["title"],
-                    scenario_id=cached["scenario_id"],
-                    scenario_title=cached["scenario_title"],
-                    started_at=datetime.fromisoformat(cached["started_at"]),
-                    status=cached["status"],
-                    statement_count=cached["statement_count"],
-                    updated_at=datetime.fromtimestamp(stat.st_mtime).astimezone(),
-                )
-            )
+                line = self._catalogue_line(sid, cached, stat.st_mtime, stamp)
+            if isinstance(line, DamagedFile):
+                damaged.append(line)
+            elif line is not None:
+                summaries.append(line)
         for gone in set(catalogue) - seen:
             del catalogue[gone]
             changed = True
@@ -420,6 +421,35 @@ class Store:
         summaries.sort(key=lambda s: (s.started_at, s.id), reverse=True)
         damaged.sort(key=lambda d: d.name)
         return summaries, damaged
+
+    @staticmethod
+    def _catalogue_line(
+        sid: str, cached: Any, mtime: float, stamp: list[int]
+    ) -> SessionSummary | DamagedFile | None:
+        """The home-list line of a catalogue entry; None if it is stale or malformed."""
+        if not isinstance(cached, dict) or cached.get("stamp") != stamp:
+            return None
+        try:
+            if "problem" in cached:
+                problem = _str(cached["problem"], "problem")
+                if problem.startswith(NEWER_VERSION):
+                    return DamagedFile(f"{sid}.json", problem, NEWER_VERSION_ADVICE)
+                return DamagedFile(f"{sid}.json", problem)
+            count = cached["statement_count"]
+            if isinstance(count, bool) or not isinstance(count, int):
+                return None
+            return SessionSummary(
+                id=sid,
+                title=_str(cached["title"], "title"),
+                scenario_id=_str(cached["scenario_id"], "scenario_id"),
+                scenario_title=_str(cached["scenario_title"], "scenario_title"),
+                started_at=_time(cached["started_at"], "started_at"),
+                status=_str(cached["status"], "status"),
+                statement_count=count,
+                updated_at=datetime.fromtimestamp(mtime).astimezone(),
+            )
+        except (KeyError, ValueError):
+            return None
 
     def _catalogue_entry(self, path: Path, stamp: list[int]) -> dict[str, Any]:
         try:
@@ -462,7 +492,10 @@ class Store:
         except UnreadableFile as error:
             raise SessionDamaged(path.name, str(error)) from None
         except (ValueError, TypeError, AttributeError) as error:
-            raise SessionDamaged(path.name, f"wrong schema: {error}") from None
+            problem = str(error)
+            if not problem.startswith(NEWER_VERSION):
+                problem = f"wrong schema: {problem}"
+            raise SessionDamaged(path.name, problem) from None
         if session.id != path.name[:-5]:
             raise SessionDamaged(path.name, "wrong schema: the id inside is not the file name")
         try:
@@ -597,6 +630,7 @@ class Store:
         self.close_session(session_id)
         try:
             self.path_of(session_id).unlink()
+            fsync_dir(self.sessions_dir)
         except FileNotFoundError:
             pass
         except OSError as error:
