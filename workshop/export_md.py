@@ -1,0 +1,156 @@
+"""The Markdown transcript: readable as plain text, and literal on any Markdown viewer.
+
+Every piece of user text goes through `md_text` (one line) or `md_block` (several
+lines), which backslash-escape what CommonMark (and GitHub's tables, strikethrough
+and autolinks) would otherwise read as markup, so nothing a participant typed can
+become a link, an image, a heading, a list, a table cell or raw HTML.
+"""
+
+from __future__ import annotations
+
+import re
+
+from workshop.model import Scenario, Session
+from workshop.report import CountTable, Report, build_report, duration
+
+_INLINE = re.compile(r"[\\`*_\[\]<|~#]|&(?=#?[A-Za-z0-9]+;)|:(?=//)|(?<=[Ww]{3})\.")
+"""Characters that are markup anywhere in a line."""
+
+_LINE_START = re.compile(r"[-+=>]|\d{1,9}(?=[.)])")
+"""What is markup only at the start of a line: lists, quotes, setext underlines."""
+
+
+def md_text(text: str) -> str:
+    """`text` on one line, escaped so that it renders literally."""
+    line = " ".join(text.replace("\r", "\n").split("\n")).strip()
+    line = _INLINE.sub(lambda m: "\\" + m.group(0), line)
+    start = _LINE_START.match(line)
+    if start is None:
+        return line
+    if start.group(0).isdigit():
+        end = start.end()
+        return line[:end] + "\\" + line[end:]
+    return "\\" + line
+
+
+def md_block(text: str, indent: int) -> str:
+    """`text` escaped line by line, joined by hard line breaks indented by `indent`."""
+    lines = [md_text(line) for line in text.replace("\r", "\n").split("\n") if line.strip()]
+    if not lines:
+        return "*(empty)*"
+    return ("\\\n" + " " * indent).join(lines)
+
+
+def _cell(text: str) -> str:
+    return md_text(text) or " "
+
+
+def _table(header: list[str], align: list[str], rows: list[list[str]]) -> list[str]:
+    marks = {"l": "---", "r": "---:"}
+    out = ["| " + " | ".join(header) + " |", "| " + " | ".join(marks[a] for a in align) + " |"]
+    out += ["| " + " | ".join(row) + " |" for row in rows]
+    return out
+
+
+def _counts(table: CountTable) -> list[str]:
+    header = ["Tag", *(_cell(label) for label, _ in table.per_side), "Total"]
+    rows = [
+        [_cell(tag), *(str(counts[i]) for _, counts in table.per_side), f"**{table.total[i]}**"]
+        for i, tag in enumerate(table.tags)
+    ]
+    totals = [sum(counts) for _, counts in table.per_side]
+    rows.append(["**All tags**", *(f"**{n}**" for n in totals), f"**{sum(table.total)}**"])
+    return _table(header, ["l", *("r" for _ in table.per_side), "r"], rows)
+
+
+def render_markdown(report: Report) -> str:
+    """The Markdown text of `report`."""
+    out: list[str] = [f"# {md_text(report.title)}", ""]
+    if report.scenario:
+        out += [f"*{md_text(report.scenario)}*", ""]
+    out += [f"- **{label}:** {md_text(value)}" for label, value in report.facts]
+    out.append("")
+
+    out += ["## Agenda", ""]
+    rows = []
+    for row in report.agenda:
+        title = _cell(row.title)
+        if row.state == "current":
+            title += " *(current step)*"
+        spent = duration(row.seconds) if row.state != "upcoming" else "–"
+        rows.append([str(row.number), title, spent])
+    rows.append([" ", "**Total**", f"**{duration(report.total_seconds)}**"])
+    out += _table(["#", "Step", "Time spent"], ["r", "l", "r"], rows)
+    out.append("")
+
+    out += ["## Self-talk", ""]
+    for side in report.sides:
+        heading = md_text(side.label)
+        if side.role:
+            heading += f" · {md_text(side.role)}"
+        count = len(side.lines)
+        out += [f"### {heading}", "", f"{count} statement{'s' if count != 1 else ''}.", ""]
+        for line in side.lines:
+            marker = f"{line.number}. "
+            text = md_block(line.text, len(marker))
+            if line.speaker:
+                text = f"**{md_text(line.speaker)}:** {text}"
+            if line.tags:
+                text += " · *" + ", ".join(md_text(t) for t in line.tags) + "*"
+            out.append(marker + text)
+        if side.lines:
+            out.append("")
+
+    for table in report.counts:
+        title = "Tag counts" if table.title == "Tags" else md_text(table.title)
+        out += [f"## {title}", ""]
+        out += _counts(table)
+        out.append("")
+
+    out += ["## Agreements", ""]
+    if not report.agreements:
+        out += ["*No agreements were recorded.*", ""]
+    for action in report.agreements:
+        details = []
+        if action.owner:
+            details.append(f"owner: {md_text(action.owner)}")
+        if action.due:
+            details.append(f"due: {action.due}")
+        if action.tag:
+            details.append(f"*{md_text(action.tag)}*")
+        line = f"- [ ] {md_block(action.text, 6)}"
+        if details:
+            line += " — " + " · ".join(details)
+        out.append(line)
+    if report.agreements:
+        out.append("")
+
+    if report.scores:
+        out += ["## Ratings", ""]
+        rows = [
+            [
+                _cell(s.step),
+                _cell(s.item),
+                f"{s.score} / {s.scale}" if s.scale else str(s.score),
+                _cell(s.note),
+            ]
+            for s in report.scores
+        ]
+        out += _table(["Step", "Item", "Score", "Note"], ["l", "l", "r", "l"], rows)
+        out.append("")
+
+    if report.definitions:
+        out += ["## What the tags mean", ""]
+        for group in report.definitions:
+            out += [f"**{md_text(group.title)}**", ""]
+            out += [f"- **{md_text(label)}:** {md_text(text)}" for label, text in group.tags]
+            out.append("")
+
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def to_markdown(session: Session, scenario: Scenario | None = None, anonymize: bool = False) -> str:
+    """The Markdown transcript of `session` (see `workshop.report.build_report`)."""
+    return render_markdown(build_report(session, scenario, anonymize))

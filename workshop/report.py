@@ -1,0 +1,265 @@
+"""What a readable transcript shows, shared by the Markdown and HTML exports.
+
+`build_report` gathers it from a Session (and, when the pack is at hand, its
+Scenario for tag definitions and rating labels); the writers only format it. Every
+string in a Report is plain text: each writer escapes it for its own format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from workshop.model import Rating, Scenario, Session
+from workshop.transcript import anonymized
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    """One step of the agenda with the time spent in it."""
+
+    number: int
+    title: str
+    type: str
+    seconds: float
+    entered_at: datetime | None
+    state: str
+    """"done", "current" or "upcoming"."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One statement as participants read it."""
+
+    number: int
+    speaker: str | None
+    text: str
+    tags: tuple[str, ...]
+    """Tag labels."""
+
+
+@dataclass(frozen=True)
+class SideTalk:
+    """One side's self-talk, in the order it was said."""
+
+    key: str
+    label: str
+    role: str
+    """The side's role from the pack, when the pack is at hand."""
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class CountTable:
+    """Tag counts per side and in total, for one taxonomy (or all tags)."""
+
+    title: str
+    tags: tuple[str, ...]
+    """Tag labels, one row each."""
+    per_side: tuple[tuple[str, tuple[int, ...]], ...]
+    """(side label, count per tag) for each side."""
+    total: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Action:
+    """An agreement as a checklist item."""
+
+    text: str
+    owner: str | None
+    due: str | None
+    tag: str | None
+
+
+@dataclass(frozen=True)
+class Score:
+    """A rating as participants read it."""
+
+    step: str
+    item: str
+    score: int
+    scale: int | None
+    note: str
+
+
+@dataclass(frozen=True)
+class Definitions:
+    """The tags of one taxonomy with what they mean."""
+
+    title: str
+    tags: tuple[tuple[str, str], ...]
+    """(label, definition) pairs."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a readable transcript shows, as plain text and numbers."""
+
+    title: str
+    scenario: str
+    facts: tuple[tuple[str, str], ...]
+    """(label, value) lines of the title block."""
+    agenda: tuple[AgendaRow, ...]
+    total_seconds: float
+    sides: tuple[SideTalk, ...]
+    counts: tuple[CountTable, ...]
+    agreements: tuple[Action, ...]
+    scores: tuple[Score, ...]
+    definitions: tuple[Definitions, ...]
+
+
+def when(moment: datetime) -> str:
+    """`moment` as "2026-11-23 09:00 (UTC+01:00)", in its own offset."""
+    offset = moment.strftime("%z")
+    zone = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+    return f"{moment:%Y-%m-%d %H:%M} ({zone})"
+
+
+def duration(seconds: float) -> str:
+    """`seconds` as "45 s", "4 min 10 s" or "1 h 05 min"."""
+    whole = int(round(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min {secs:02d} s" if secs else f"{minutes} min"
+    return f"{secs} s"
+
+
+def build_report(
+    session: Session, scenario: Scenario | None = None, anonymize: bool = False
+) -> Report:
+    """The Report of `session`; `scenario` adds tag definitions and rating labels."""
+    if anonymize:
+        session = anonymized(session)
+    if scenario is not None and scenario.id != session.scenario_id:
+        scenario = None
+    tag_label = {t.key: t.label for t in session.taxonomy}
+
+    facts: list[tuple[str, str]] = []
+    if session.organisation:
+        facts.append(("Organisation", session.organisation))
+    if session.facilitator:
+        facts.append(("Facilitator", session.facilitator))
+    if session.participants:
+        facts.append(("Participants", ", ".join(session.participants)))
+    facts.append(("Started", when(session.started_at)))
+    if session.finished_at is not None:
+        facts.append(("Finished", when(session.finished_at)))
+    facts.append(("Status", "finished" if session.status == "finished" else "in progress"))
+
+    agenda = []
+    for i, step in enumerate(session.steps):
+        if session.status != "finished" and i == session.current_step:
+            state = "current"
+        elif step.entered_at is not None or step.seconds_spent > 0:
+            state = "done"
+        else:
+            state = "upcoming"
+        agenda.append(
+            AgendaRow(i + 1, step.title, step.type, step.seconds_spent, step.entered_at, state)
+        )
+
+    roles = {s.key: s.role for s in scenario.sides} if scenario is not None else {}
+    sides = []
+    for side in session.sides:
+        lines = tuple(
+            Line(n, st.speaker, st.text, tuple(tag_label.get(t, t) for t in st.tags))
+            for n, st in enumerate(session.statements_of(side.key), start=1)
+        )
+        sides.append(SideTalk(side.key, side.label, roles.get(side.key, ""), lines))
+
+    agreements = tuple(
+        Action(
+            ag.text,
+            ag.owner,
+            ag.due.isoformat() if ag.due else None,
+            tag_label.get(ag.tag, ag.tag) if ag.tag else None,
+        )
+        for ag in session.agreements
+    )
+
+    return Report(
+        title=session.title,
+        scenario=session.scenario_title,
+        facts=tuple(facts),
+        agenda=tuple(agenda),
+        total_seconds=sum(step.seconds_spent for step in session.steps),
+        sides=tuple(sides),
+        counts=_counts(session, scenario),
+        agreements=agreements,
+        scores=_scores(session, scenario),
+        definitions=_definitions(session, scenario),
+    )
+
+
+def _counts(session: Session, scenario: Scenario | None) -> tuple[CountTable, ...]:
+    counts = session.tag_counts()
+    known = [t.key for t in session.taxonomy]
+    groups: list[tuple[str, list[str]]] = []
+    if scenario is not None:
+        used = {
+            step.taxonomy
+            for step in scenario.steps
+            if step.type in ("capture", "tag", "summary") and step.taxonomy
+        }
+        statement_tags = {tag for st in session.statements for tag in st.tags}
+        for tax in scenario.taxonomies:
+            keys = [t.key for t in tax.tags if t.key in known]
+            if keys and (tax.key in used or statement_tags & set(keys)):
+                groups.append((tax.title, keys))
+        covered = {k for _, keys in groups for k in keys}
+        if any(k not in covered for k in statement_tags if k in known):
+            groups = []
+    if not groups and known:
+        groups = [("Tags", known)]
+    label = {t.key: t.label for t in session.taxonomy}
+    return tuple(
+        CountTable(
+            title,
+            tuple(label[k] for k in keys),
+            tuple((side.label, tuple(counts[side.key][k] for k in keys)) for side in session.sides),
+            tuple(counts["total"][k] for k in keys),
+        )
+        for title, keys in groups
+    )
+
+
+def _scores(session: Session, scenario: Scenario | None) -> tuple[Score, ...]:
+    titles = {s.key: s.title for s in session.steps}
+    order = {s.key: i for i, s in enumerate(session.steps)}
+    steps = {s.key: s for s in scenario.steps} if scenario is not None else {}
+
+    def place(r: Rating) -> tuple[int, int]:
+        items = [it.key for it in steps[r.step].items] if r.step in steps else []
+        return order.get(r.step, 0), items.index(r.item) if r.item in items else len(items)
+
+    scores = []
+    for r in sorted(session.ratings, key=place):
+        step = steps.get(r.step)
+        item = next((it for it in step.items if it.key == r.item), None) if step else None
+        scores.append(
+            Score(
+                titles.get(r.step, r.step),
+                item.label if item else r.item,
+                r.score,
+                step.scale if step else None,
+                r.note,
+            )
+        )
+    return tuple(scores)
+
+
+def _definitions(session: Session, scenario: Scenario | None) -> tuple[Definitions, ...]:
+    if scenario is None:
+        return ()
+    label = {t.key: t.label for t in session.taxonomy}
+    found = []
+    for tax in scenario.taxonomies:
+        tags = tuple(
+            (label[t.key], t.definition) for t in tax.tags if t.key in label and t.definition
+        )
+        if tags:
+            found.append(Definitions(tax.title, tags))
+    return tuple(found)
