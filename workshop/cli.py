@@ -182,8 +182,137 @@ def _scenarios(data_dir: Path, content_dirs: tuple[Path, ...], check: Path | Non
 
 
 def _export(data_dir: Path, args: argparse.Namespace) -> int:
-    raise WorkshopError("Export is not available yet.")
+    """`workshop export`: write a session's transcript as Markdown, HTML or JSON."""
+    from workshop.export_html import to_html
+    from workshop.export_md import to_markdown
+    from workshop.transcript import dumps, to_transcript
+
+    store = _store(data_dir)
+    session = store.load_session(_resolve_id(store, args.id, data_dir))
+    if args.format == "json":
+        text = dumps(to_transcript(session, anonymize=args.anonymize))
+    else:
+        content_dirs = tuple(p.expanduser() for p in args.content_dir)
+        scenario = _scenario_of(session.scenario_id, data_dir, content_dirs)
+        render = to_html if args.format == "html" else to_markdown
+        text = render(session, scenario, anonymize=args.anonymize)
+    payload = text.encode("utf-8")
+    if args.output is None:
+        out = getattr(sys.stdout, "buffer", None)
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            sys.stdout.flush()
+            out.write(payload)
+            out.flush()
+        return 0
+    path = args.output.expanduser()
+    _write_new_file(path, payload, args.force)
+    print(f"Wrote the transcript of session {session.id} to {path}.")
+    return 0
+
+
+def _resolve_id(store, prefix: str, data_dir: Path) -> str:  # noqa: ANN001 - Store, lazily
+    """The stored session id `prefix` names; an unknown one gets the candidates listed."""
+    from workshop.errors import SessionNotFound
+
+    try:
+        return store.resolve(prefix)
+    except SessionNotFound as error:
+        summaries, _ = store.list_sessions()
+        if not summaries:
+            raise SessionNotFound(f"{error} No sessions are stored in {data_dir}.") from None
+        shown = ", ".join(f"{s.id} ({s.title})" for s in summaries[:10])
+        more = f" and {len(summaries) - 10} more" if len(summaries) > 10 else ""
+        raise SessionNotFound(f"{error} Stored sessions: {shown}{more}.") from None
+
+
+def _scenario_of(scenario_id: str, data_dir: Path, content_dirs: tuple[Path, ...]):  # noqa: ANN202
+    """The pack `scenario_id` if it can be found (for tag definitions), else None."""
+    from workshop.scenario import discover
+
+    found, _ = discover(data_dir / "packs", content_dirs)
+    return next((s for s in found if s.id == scenario_id), None)
+
+
+def _write_new_file(path: Path, payload: bytes, force: bool) -> None:
+    """Write `payload` to `path` whole (temp file, fsync, rename); never overwrite
+    an existing file unless `force`."""
+    from workshop.storage import plain_reason
+
+    taken = WorkshopError(f"{path} already exists: add --force to overwrite it.")
+    if path.is_dir():
+        raise WorkshopError(f"{path} is a folder: give a file name after -o.")
+    if path.exists() and not force:
+        raise taken
+    if not path.parent.is_dir():
+        raise WorkshopError(f"Cannot write {path}: the folder {path.parent} does not exist.")
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temp, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if force:
+            os.replace(temp, path)
+        else:
+            try:
+                os.link(temp, path)  # fails, rather than overwrites, if `path` appeared
+            except FileExistsError:
+                raise taken from None
+            except OSError:
+                if path.exists():  # a file system without hard links: check once more
+                    raise taken from None
+                os.replace(temp, path)
+    except OSError as error:
+        raise WorkshopError(f"Could not write {path}: {plain_reason(error)}.") from None
+    finally:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
 
 
 def _import(data_dir: Path, args: argparse.Namespace) -> int:
-    raise WorkshopError("Import is not available yet.")
+    """`workshop import`: add transcripts to the store, checking every file before any write."""
+    from dataclasses import replace
+
+    from workshop.errors import InvalidTranscript
+    from workshop.store import new_id
+    from workshop.transcript import MAX_FILE_BYTES, parse_transcript
+
+    sessions = []
+    for given in args.files:
+        path = given.expanduser()
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as error:
+            raise InvalidTranscript(
+                f"{given} cannot be read: {error.strerror or error}. Nothing was imported."
+            ) from None
+        sessions.append((given, parse_transcript(raw, str(given))))
+
+    store = _store(data_dir)
+    imported: set[str] = set()
+    for given, session in sessions:
+        if store.path_of(session.id).exists() or session.id in imported:
+            if not args.new_id:
+                print(
+                    f"{given}: session {session.id} is already stored, so it was skipped "
+                    "(add --new-id to import it as a copy under a new id).",
+                    file=sys.stderr,
+                )
+                continue
+            fresh = new_id()
+            while store.path_of(fresh).exists() or fresh in imported:
+                fresh = new_id()
+            session = replace(session, id=fresh)
+        store.add_session(session)
+        store.close_session(session.id)
+        imported.add(session.id)
+        print(
+            f"Imported {given} as session {session.id}: {session.title} "
+            f"({len(session.statements)} statements, {len(session.agreements)} agreements)."
+        )
+    return 0

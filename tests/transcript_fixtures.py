@@ -1,0 +1,85 @@
+"""Sessions to export: built through the real store, shared by the transcript tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from workshop.model import Scenario
+from workshop.store import Store
+
+PEOPLE = {
+    "facilitator": "Zoë Quist",
+    "participants": ["Ana Lopez", "Bodil Berg", "Cyrus Vance"],
+    "owner": "Dmitri Orlov",
+}
+"""Names that must vanish under --anonymize (none occurs in the shipped packs)."""
+
+
+def mars_venus_session(store: Store, scenario: Scenario, finish: bool = True) -> str:
+    """A Mars & Venus session with statements on both sides, tags, edits and agreements."""
+    session = store.create_session(
+        scenario,
+        "Acme CRM kick-off with Ana Lopez",
+        facilitator=PEOPLE["facilitator"],
+        organisation="Acme Ltd",
+        participants=PEOPLE["participants"],
+    )
+    sid = session.id
+    store.go_to_step(sid, 4)
+    lines = [
+        ("marketing", "Bodil Berg", "This makes me so angry.", ["personality", "roles"]),
+        ("marketing", "Ana Lopez", "We agreed on this team.\nYou don't just skip it.", ["goals"]),
+        ("it", "Cyrus Vance", "Marketing wants everything yesterday.", ["procedures"]),
+        ("it", None, "Two people were on an outage call; that is their job.", ["roles"]),
+        ("marketing", None, "If IT cared about CRM — they'd have been there. 💬", []),
+        ("it", "Ana Lopez", "Ask ANA LOPEZ and Bodil: they know ✓", ["goals", "roles"]),
+    ]
+    ids = []
+    for side, speaker, text, tags in lines:
+        statement = store.add_statement(sid, side, text, speaker=speaker, step="self-talk")
+        ids.append(statement.id)
+        for tag in tags:
+            store.toggle_tag(sid, statement.id, tag)
+    store.edit_statement(sid, ids[3], "Two people were on an outage call. That is their job.")
+    store.go_to_step(sid, 5)
+    store.go_to_step(sid, 7)
+    store.add_agreement(
+        sid,
+        "Send the agenda two days ahead; Cyrus checks the IT seats",
+        tag="procedures",
+        owner="Ana Lopez",
+        due=date(2026, 12, 1),
+        step="next-interaction",
+    )
+    store.add_agreement(sid, "Name a stand-in for every IT seat", tag="roles", owner="Cyrus")
+    store.add_agreement(sid, "Call before escalating", owner=PEOPLE["owner"])
+    store.add_agreement(sid, "Meet again in January")
+    store.go_to_step(sid, 8)
+    if finish:
+        store.finish(sid)
+    store.close_session(sid)
+    return sid
+
+
+def erm_session(store: Store, scenario: Scenario) -> str:
+    """An ERM session with ratings, two taxonomies and statements in two capture steps."""
+    session = store.create_session(scenario, "ERM for the sales floor", "Zoë Quist", "Acme Ltd")
+    sid = session.id
+    store.go_to_step(sid, 1)
+    store.add_statement(sid, "leaders", "The last roll-out was forced on us", step="sweet-spot")
+    store.add_statement(sid, "employees", "Nobody told us why", speaker="Ana Lopez")
+    store.go_to_step(sid, 2)
+    store.set_rating(sid, "resistance-map", "rumours", 2, "Heard it at lunch first")
+    store.set_rating(sid, "resistance-map", "burned", 3, "Twice in two years\nand again")
+    store.set_rating(sid, "resistance-map", "hostility", 0)
+    store.go_to_step(sid, 3)
+    knowledge = scenario.taxonomy("knowledge")
+    assert knowledge is not None
+    statement = store.add_statement(sid, "employees", "What is in it for me?")
+    store.toggle_tag(sid, statement.id, knowledge.tags[0].key)
+    store.go_to_step(sid, 4)
+    practices = scenario.taxonomy("practices")
+    assert practices is not None
+    store.add_agreement(sid, "Monthly open Q&A", tag=practices.tags[0].key, owner="Bodil Berg")
+    store.close_session(sid)
+    return sid
