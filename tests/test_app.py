@@ -1,0 +1,259 @@
+"""The real app, driven with Pilot, on a real store in a temp data dir."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+from textual.widgets import DataTable, ListView
+from tinydb import TinyDB
+
+from screens.app import build_app
+from screens.session import SessionScreen
+from screens.widgets import CaptureBox, StatementItem
+from tests.conftest import Clock
+
+VENUS = [
+    "They never show up when it matters",
+    "I have staff problems too, yet I turned up",
+    "This project is critical for sales",
+]
+MARS = [
+    "So many requests, and now this",
+    "One person, not two, and they rotate",
+    "She will have to be more flexible",
+]
+
+
+async def new_session(pilot, title: str = "Acme CRM team") -> SessionScreen:
+    await pilot.press("n")
+    await pilot.pause()
+    await pilot.press(*title)
+    await pilot.press("tab", *"Dana Facilitator", "tab", *"Acme", "tab", *"Ann, Bob")
+    await pilot.press("enter")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, SessionScreen)
+    return screen
+
+
+async def go_to(pilot, key: str) -> None:
+    screen = pilot.app.screen
+    keys = [s.key for s in screen.scenario.steps]
+    while screen.step.key != key:
+        delta = keys.index(key) - screen.session.current_step
+        await pilot.press("pagedown" if delta > 0 else "pageup")
+        await pilot.pause()
+
+
+async def type_line(pilot, text: str) -> None:
+    await pilot.press(*text, "enter")
+    await pilot.pause()
+
+
+async def paste_line(pilot, text: str) -> None:
+    pilot.app.post_message(events.Paste(text))  # as the terminal delivers a paste
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def texts_on_screen(app) -> list[str]:
+    return [str(item.query_one("Static").render()) for item in app.screen.query(StatementItem)]
+
+
+async def test_whole_mars_venus_workshop_is_saved_in_tinydb(data_dir: Path) -> None:
+    app = build_app(data_dir, clock=Clock())
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        screen = await new_session(pilot)
+        session_id = screen.session_id
+        assert screen.step.key == "opening"
+
+        for key in ("situation", "venus-brief"):
+            await go_to(pilot, key)
+        await pilot.press("f3")  # reveal Venus's inner voice
+        await pilot.pause()
+        assert app.screen.query_one("#reveal").display
+        await go_to(pilot, "mars-brief")
+        await go_to(pilot, "self-talk")
+        assert isinstance(app.focused, CaptureBox)
+        for text in VENUS:
+            await type_line(pilot, text)
+        await pilot.press("tab")
+        await pilot.press("shift+tab", *"Sam", "enter")
+        for text in MARS:
+            await type_line(pilot, text)
+        assert sorted(texts_on_screen(app)) == sorted(VENUS + [f"Sam: {t}" for t in MARS])
+
+        await go_to(pilot, "clarity-gaps")
+        # tag: roles+goals on the first, procedures on the next, personality on the last
+        wanted = [("1", "2"), ("3",), ("3",), ("1",), ("3",), ("4",)]
+        for keys in wanted:
+            await pilot.press(*keys, "down")
+        await pilot.pause()
+        progress = str(app.screen.query_one("#tag-progress").render())
+        assert progress == "6 of 6 statements tagged"
+
+        await go_to(pilot, "rarely-personality")
+        await go_to(pilot, "next-interaction")
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"IT sends one person, rotating monthly")
+        app.screen.query_one("#tag").value = "procedures"
+        await pilot.click("#owner")
+        await pilot.press(*"Mars", "tab", *"2026-12-01", "enter")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"Weekly ten-minute call before the team meeting", "enter")
+        await pilot.pause()
+        await go_to(pilot, "close")
+        await pilot.press("pagedown")  # past the last step: finish
+        await pilot.pause()
+        assert app.store.session(session_id).status == "finished"
+
+    path = data_dir / "sessions" / f"{session_id}.json"
+    with TinyDB(path, access_mode="r") as db:
+        meta = db.table("meta").all()[0]
+        statements = db.table("statements").all()
+        agreements = db.table("agreements").all()
+    assert meta["status"] == "finished"
+    assert meta["current_step"] == 8
+    assert meta["facilitator"] == "Dana Facilitator"
+    assert meta["participants"] == ["Ann", "Bob"]
+    assert meta["revealed"] == ["venus-brief"]
+    by_text = {s["text"]: s for s in statements}
+    assert sorted(by_text) == sorted(VENUS + MARS)
+    assert all(by_text[t]["side"] == "marketing" for t in VENUS)
+    assert all(by_text[t]["side"] == "it" and by_text[t]["speaker"] == "Sam" for t in MARS)
+    in_order = [s["text"] for s in statements]
+    tags = {text: tuple(by_text[text]["tags"]) for text in in_order}
+    assert list(tags.values()) == [
+        ("roles", "goals"),
+        ("procedures",),
+        ("procedures",),
+        ("roles",),
+        ("procedures",),
+        ("personality",),
+    ]
+    assert [a["text"] for a in agreements] == [
+        "IT sends one person, rotating monthly",
+        "Weekly ten-minute call before the team meeting",
+    ]
+    assert agreements[0]["tag"] == "procedures"
+    assert agreements[0]["owner"] == "Mars"
+    assert agreements[0]["due"] == "2026-12-01"
+    assert agreements[1]["tag"] is None
+    assert all(s["seconds_spent"] >= 0 for s in meta["steps"])
+    assert all(s["entered_at"] for s in meta["steps"])
+
+
+async def test_quit_mid_capture_and_resume_on_the_same_step(data_dir: Path) -> None:
+    app = build_app(data_dir, clock=Clock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await new_session(pilot)
+        await go_to(pilot, "self-talk")
+        await type_line(pilot, "Venus is cross")
+        await pilot.press("tab")
+        await type_line(pilot, "Mars is swamped")
+        await pilot.press(*"half a line")
+        session_id = screen.session_id
+    assert not (data_dir / "sessions" / f"{session_id}.lock").exists()
+
+    again = build_app(data_dir, clock=Clock())
+    async with again.run_test(size=(120, 36)) as pilot:
+        table = again.screen.query_one(DataTable)
+        assert table.row_count == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = again.screen
+        assert isinstance(screen, SessionScreen)
+        assert screen.step.key == "self-talk"
+        assert sorted(texts_on_screen(again)) == ["Mars is swamped", "Venus is cross"]
+        columns = {
+            c.side: [i.statement.text for i in c.query(StatementItem)]
+            for c in screen.query("SideColumn")
+        }
+        assert columns == {"marketing": ["Venus is cross"], "it": ["Mars is swamped"]}
+
+
+HOSTILE = [
+    "[/]",
+    "[@click=app.quit]x[/]",
+    "[bold]not bold[/bold]",
+    "<script>alert(1)</script>",
+    "emoji 🎉🚀 and RTL مرحبا",
+]
+
+
+async def test_hostile_text_is_stored_and_shown_literally(data_dir: Path) -> None:
+    app = build_app(data_dir, clock=Clock())
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        screen = await new_session(pilot, title="[@click=app.quit]title[/]")
+        assert str(screen.query_one("#header-title").render()) == "[@click=app.quit]title[/]"
+        await go_to(pilot, "self-talk")
+        for text in HOSTILE[:-1]:
+            await type_line(pilot, text)
+        await paste_line(pilot, HOSTILE[-1])
+        await pilot.press("shift+tab", *"[b]Bo[/b]", "enter")
+        await paste_line(pilot, "ctrl chars\x1b]0;pwned\x07 gone")
+        assert app.is_running  # no markup action fired, nothing crashed
+        stored = [s.text for s in app.store.session(screen.session_id).statements]
+        assert stored == [*HOSTILE, "ctrl chars]0;pwned gone"]
+        shown = texts_on_screen(app)
+        assert shown == [*HOSTILE, "[b]Bo[/b]: ctrl chars]0;pwned gone"]
+        await pilot.press("f10")
+        await pilot.pause()
+        row = app.screen.query_one(DataTable).get_row_at(0)
+        assert str(row[0]) == "[@click=app.quit]title[/]"
+
+
+async def test_multiline_paste_is_kept_and_oversize_text_refused(data_dir: Path) -> None:
+    app = build_app(data_dir, clock=Clock())
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        screen = await new_session(pilot)
+        await go_to(pilot, "self-talk")
+        box = app.screen.query_one(CaptureBox)
+        box.insert("first line\nsecond line")  # what a paste inserts
+        await pilot.press("enter")
+        await pilot.pause()
+        statements = app.store.session(screen.session_id).statements
+        assert [s.text for s in statements] == ["first line\nsecond line"]
+
+        huge = "x" * 4001
+        box.insert(huge)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(app.store.session(screen.session_id).statements) == 1
+        assert box.text == huge  # nothing cut, nothing lost
+        problem = str(app.screen.query_one("#capture-problem").render())
+        assert "4,001 characters" in problem and "limit is 4,000" in problem
+        assert any("4,001" in str(n.message) for n in app._notifications)
+
+
+async def test_edit_delete_and_undo_a_statement(data_dir: Path) -> None:
+    app = build_app(data_dir, clock=Clock())
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        screen = await new_session(pilot)
+        await go_to(pilot, "self-talk")
+        await type_line(pilot, "first")
+        await type_line(pilot, "secnd")
+        await pilot.press("escape")  # into the list, on the last line
+        await pilot.pause()
+        assert isinstance(app.focused, ListView)
+        await pilot.press("enter")  # edit it
+        await pilot.pause()
+        await pilot.press("backspace", "backspace", "backspace", *"cond", "enter")
+        await pilot.pause()
+        session = app.store.session(screen.session_id)
+        assert [s.text for s in session.statements] == ["first", "second"]
+        assert session.statements[1].edited_at is not None
+        await pilot.press("escape", "up")
+        await pilot.press("d")
+        await pilot.pause()
+        assert [s.text for s in session.statements] == ["second"]
+        assert texts_on_screen(app) == ["second"]
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert [s.text for s in session.statements] == ["first", "second"]
+        assert texts_on_screen(app) == ["first", "second"]

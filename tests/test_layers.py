@@ -1,0 +1,33 @@
+"""The core never imports textual: it must run without a terminal."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_core_modules_do_not_import_textual() -> None:
+    code = (
+        "import importlib, pkgutil, sys, workshop\n"
+        "for m in pkgutil.walk_packages(workshop.__path__, 'workshop.'):\n"
+        "    if m.name != 'workshop.__main__':\n"
+        "        importlib.import_module(m.name)\n"
+        "print('textual' in sys.modules, len(sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    leaked, count = result.stdout.split()
+    assert leaked == "False", "a workshop/ module imports textual"
+    assert int(count) > 10
+
+
+def test_cli_help_and_version_do_not_start_the_app() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "workshop", "--version"], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.startswith("workshop ")
+    result = subprocess.run(
+        [sys.executable, "-m", "workshop", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "--data-dir" in result.stdout and "export" in result.stdout
