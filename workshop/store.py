@@ -335,6 +335,8 @@ class Store:
         self.sessions_dir = self.data_dir / "sessions"
         self.catalogue_path = self.data_dir / "catalogue.json"
         self.clock = clock
+        self.monotonic: Callable[[], float] = time.monotonic
+        """Seconds for step timing; tests pin it."""
         self._open: dict[str, _Open] = {}
         self._catalogue: dict[str, dict[str, Any]] | None = None
         self._ensure_dirs()
@@ -592,7 +594,7 @@ class Store:
         except BaseException:
             locks.release(self.lock_path(session_id))
             raise
-        self._open[session_id] = _Open(db, session, time.monotonic())
+        self._open[session_id] = _Open(db, session, self.monotonic())
         return session
 
     def close_session(self, session_id: str) -> None:
@@ -655,7 +657,7 @@ class Store:
         """Seconds spent in the current step, this visit and earlier ones."""
         handle = self._handle(session_id)
         step = handle.session.steps[handle.session.current_step]
-        return step.seconds_spent + time.monotonic() - handle.since
+        return step.seconds_spent + self.monotonic() - handle.since
 
     def _write_meta(self, handle: _Open, session: Session) -> None:
         handle.db.table(META).update(meta_doc(session), doc_ids=[1])
@@ -680,7 +682,7 @@ class Store:
     def _account_time(self, session_id: str) -> None:
         handle = self._handle(session_id)
         session = handle.session
-        now = time.monotonic()
+        now = self.monotonic()
         steps = list(session.steps)
         current = steps[session.current_step]
         steps[session.current_step] = replace(
@@ -696,7 +698,7 @@ class Store:
         index = max(0, min(index, len(session.steps) - 1))
         if index == session.current_step:
             return session
-        now = time.monotonic()
+        now = self.monotonic()
         steps = list(session.steps)
         left = steps[session.current_step]
         steps[session.current_step] = replace(
