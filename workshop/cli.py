@@ -155,25 +155,37 @@ def _list(data_dir: Path, as_json: bool) -> int:
 
 
 def _scenarios(data_dir: Path, content_dirs: tuple[Path, ...], check: Path | None) -> int:
-    from workshop.errors import PackError
-    from workshop.scenario import discover, load_pack
+    from workshop.scenario import check_file, discover
 
-    if check is not None:
-        try:
-            scenario = load_pack(check)
-        except PackError as error:
-            for problem in error.problems:
-                print(problem)
-            return 1
-        print(
-            f"{check}: ok: {scenario.id} {scenario.version}, {len(scenario.steps)} steps, "
-            f"{scenario.minutes:g} minutes"
-        )
-        return 0
     found, broken = discover(data_dir / "packs", content_dirs)
+    if check is not None:
+        if check.is_dir():
+            try:
+                files = sorted(p for p in check.iterdir() if p.suffix == ".toml" and p.is_file())
+            except OSError as error:
+                print(f"{check}: the folder cannot be read ({error.strerror or error})")
+                return 1
+            if not files:
+                print(f"{check}: no .toml packs in this folder")
+                return 1
+        else:
+            files = [check]
+        failed = False
+        for path in files:
+            scenario, problems = check_file(path, found)
+            for problem in problems:
+                print(problem)
+            if scenario is None:
+                failed = True
+            else:
+                print(
+                    f"{path}: ok: {scenario.id} {scenario.version}, "
+                    f"{len(scenario.steps)} steps, {scenario.minutes:g} minutes"
+                )
+        return 1 if failed else 0
     for s in found:
         print(
-            f"{s.id:<14} {s.version:<8} {s.language:<4} {len(s.steps):>2} steps "
+            f"{s.id:<14} {s.version:<8} {s.language:<5} {len(s.steps):>2} steps "
             f"{s.minutes:>5g} min  {s.origin:<10} {s.title}"
         )
     for pack in broken:

@@ -1,9 +1,18 @@
-"""Scenario packs: find them, read them, and validate them with exact messages."""
+"""Scenario packs: find them, read them, and validate them with exact messages.
+
+Every problem reads `FILE:LINE: message` (or `FILE: message` where no line is
+known), e.g. `mars-venus.toml:42: step 3 (mars-brief): field 'timebox' must be a
+positive number`.
+"""
 
 from __future__ import annotations
 
+import difflib
+import math
 import re
 import tomllib
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -20,9 +29,40 @@ from workshop.model import (
     Tag,
     Taxonomy,
 )
+from workshop.text import clean_line, clean_text
+
+MAX_PACK_BYTES = 1_000_000
+"""Largest pack file read; the shipped packs are about 30 kB."""
+
+MAX_TIMEBOX = 480
+"""Longest timebox accepted, in minutes: a timebox above it is almost surely seconds."""
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_TOML_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_TOML_WHERE = re.compile(r"\s*\((?:at line (\d+), column \d+|at end of document)\)")
+
+_TOP_FIELDS = ("scenario", "sides", "taxonomies", "steps")
+_SCENARIO_FIELDS = ("id", "version", "title", "language", "summary")
+_SIDE_FIELDS = ("key", "label", "role")
+_TAXONOMY_FIELDS = ("key", "title", "tags")
+_TAG_FIELDS = ("key", "label", "hotkey", "definition")
+_ITEM_FIELDS = ("key", "label", "description")
+_STEP_COMMON = ("key", "title", "type", "timebox", "text", "notes")
+_STEP_FIELDS: dict[str, tuple[str, ...]] = {
+    "brief": ("reveal",),
+    "capture": ("sides", "prompt", "taxonomy"),
+    "tag": ("taxonomy", "source", "prompt"),
+    "rating": ("scale", "items", "prompt"),
+    "agree": ("taxonomy", "prompt"),
+    "summary": ("show", "taxonomy"),
+}
+"""The fields each step type takes besides the common ones."""
+_ALL_STEP_FIELDS = _STEP_COMMON + tuple(
+    dict.fromkeys(field for fields in _STEP_FIELDS.values() for field in fields)
+)
+
+Path_ = tuple[str | int, ...]
+"""Where a value sits in the pack, e.g. ("steps", 2, "timebox")."""
 
 
 @dataclass(frozen=True)
@@ -34,204 +74,418 @@ class BrokenPack:
     problems: tuple[str, ...]
 
 
-class _Checker:
-    """Collects problems as `FILE:LINE: message`, finding lines in the source text."""
+# -- where things are: a light scan of the TOML source -----------------------------------
 
-    def __init__(self, name: str, source: str) -> None:
-        self.name = name
-        self.lines = source.splitlines()
-        self.problems: list[str] = []
-        self._blocks = self._find_blocks()
 
-    def _find_blocks(self) -> dict[str, list[int]]:
-        blocks: dict[str, list[int]] = {}
+_BARE = r"[A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*'"
+_DOTTED = rf"(?:{_BARE})(?:\s*\.\s*(?:{_BARE}))*"
+_ARRAY_HEADER = re.compile(rf"^\s*\[\[\s*({_DOTTED})\s*\]\]")
+_TABLE_HEADER = re.compile(rf"^\s*\[\s*({_DOTTED})\s*\]")
+_KEY_LINE = re.compile(rf"^\s*({_DOTTED})\s*=")
+_PART = re.compile(_BARE)
+_NEXT = {
+    "normal": re.compile(r"\"\"\"|'''|[\"'#\[\]{}\n]"),
+    '"': re.compile(r"\\[\s\S]|[\"\n]"),
+    "'": re.compile(r"['\n]"),
+    '"""': re.compile(r'\\[\s\S]|"""'),
+    "'''": re.compile(r"'''"),
+    "#": re.compile(r"\n"),
+}
+
+
+def _parts(dotted: str) -> tuple[str, ...]:
+    return tuple(part.strip("\"'") for part in _PART.findall(dotted))
+
+
+class _Lines:
+    """Line numbers of the tables and keys of a TOML text, found without parsing it.
+
+    It follows strings and brackets so that text inside a multi-line string is never
+    taken for a table header or a key.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.lines = source.split("\n")
+        self.at: dict[Path_, int] = {}
+        """The line where each table or key is defined."""
+        self.twice: dict[int, str] = {}
+        """Lines that define a key or table again: line -> what, e.g. "key 'id' is set twice"."""
+        self.unclosed: tuple[int, str] | None = None
+        """Where a string or bracket opens that is never closed: (line, what)."""
+        self._counts: dict[Path_, int] = {}
+        self._scan(source)
+
+    def _scan(self, source: str) -> None:
+        starts = [0] + [m.end() for m in re.finditer(r"\n", source)]
+
+        def line_at(pos: int) -> int:
+            return bisect_right(starts, pos)
+
+        top = [False] * (len(starts) + 1)
+        top[1] = True
+        state, pos, opened, depth = "normal", 0, 0, 0
+        brackets: list[int] = []
+        while True:
+            match = _NEXT[state].search(source, pos)
+            if match is None:
+                break
+            token, pos = match.group(), match.end()
+            if state == "normal":
+                if token == "\n":
+                    if depth == 0:
+                        top[line_at(pos)] = True
+                elif token in ('"', "'", '"""', "'''", "#"):
+                    state, opened = token, match.start()
+                elif token in "[{":
+                    depth += 1
+                    brackets.append(match.start())
+                elif brackets:
+                    depth -= 1
+                    brackets.pop()
+            elif token in ('"', "'", '"""', "'''"):
+                if len(token) == 3:
+                    while pos < len(source) and source[pos] == token[0] and pos - match.end() < 2:
+                        pos += 1
+                state = "normal"
+            elif token == "\n":
+                state, pos = "normal", match.start()
+        if state in ('"""', "'''"):
+            self.unclosed = (
+                line_at(opened),
+                f"the {state} string that starts here is never closed",
+            )
+        elif state in ('"', "'"):
+            self.unclosed = (line_at(opened), f"the {state} string here is never closed")
+        elif brackets:
+            self.unclosed = (line_at(brackets[0]), "this bracket is never closed")
+        table: Path_ = ()
         for number, line in enumerate(self.lines, start=1):
-            match = re.match(r"^\s*\[\[\s*([a-z.]+)\s*\]\]", line)
-            if match:
-                blocks.setdefault(match.group(1), []).append(number)
-        return blocks
+            if not top[number]:
+                continue
+            if match := _ARRAY_HEADER.match(line):
+                array = self._resolve(_parts(match.group(1)))
+                self._define(array, number, "table", array_of_tables=True)
+                index = self._counts.get(array, 0)
+                self._counts[array] = index + 1
+                table = (*array, index)
+                self.at[table] = number
+            elif match := _TABLE_HEADER.match(line):
+                table = self._resolve(_parts(match.group(1)))
+                self._define(table, number, "table")
+            elif match := _KEY_LINE.match(line):
+                self._define((*table, *_parts(match.group(1))), number, "key")
 
-    def line_of(self, table: str | None, index: int | None, field: str | None) -> int | None:
-        """The line of `field` in the `index`-th `[[table]]` block (or of the block itself)."""
-        start, end = 1, len(self.lines)
-        if table is not None:
-            headers = self._blocks.get(table, [])
-            if index is None or index >= len(headers):
-                return None
-            start = headers[index]
-            following = [n for names in self._blocks.values() for n in names if n > start]
-            end = min(following, default=len(self.lines) + 1) - 1
-        if field is None:
-            return start
-        pattern = re.compile(rf"^\s*{re.escape(field)}\s*=")
-        for number in range(start, end + 1):
-            if pattern.match(self.lines[number - 1]):
-                return number
-        return start if table is not None else None
+    def _resolve(self, parts: tuple[str, ...]) -> Path_:
+        """The path of a header's dotted name: each array of tables but the last part
+        stands for its latest element."""
+        path: Path_ = ()
+        for part in parts[:-1]:
+            path = (*path, part)
+            if path in self._counts:
+                path = (*path, self._counts[path] - 1)
+        return (*path, *parts[-1:])
 
-    def add(self, message: str, line: int | None = None) -> None:
-        where = f"{self.name}:{line}" if line else self.name
-        self.problems.append(f"{where}: {message}")
+    def _define(self, path: Path_, number: int, kind: str, array_of_tables: bool = False) -> None:
+        first = self.at.get(path)
+        if first is not None and not (array_of_tables and path in self._counts):
+            if kind == "key":
+                what = f"the key '{path[-1]}' is set twice in this table"
+            else:
+                what = f"[{'.'.join(p for p in path if isinstance(p, str))}] is defined twice"
+            self.twice.setdefault(number, f"{what} (first at line {first})")
+        self.at.setdefault(path, number)
+
+    def line_of(self, path: Path_) -> int | None:
+        """The line of `path`, else of the nearest enclosing table or key that has one."""
+        while path:
+            if path in self.at:
+                return self.at[path]
+            path = path[:-1]
+        return None
+
+
+# -- reading ------------------------------------------------------------------------------
 
 
 def load_pack(path: Path, origin: str = "") -> Scenario:
     """Read and validate the pack at `path`; raise PackError listing every problem."""
-    name = path.name
+    return parse_pack(_read(path), name=path.name, origin=origin, path=str(path))
+
+
+def _read(path: Path) -> bytes:
+    """The bytes of the pack file at `path`; PackError when it is not a readable file."""
+    name = path.name or str(path)
     try:
-        raw = path.read_bytes()
+        if path.is_dir():
+            raise PackError([f"{name}: is a folder, not a pack file"])
+        if not path.exists():
+            raise PackError([f"{name}: no such file"])
+        if not path.is_file():
+            raise PackError([f"{name}: is not a regular file"])
+        size = path.stat().st_size
+        if size > MAX_PACK_BYTES:
+            raise PackError([_too_big(name, size)])
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_PACK_BYTES + 1)
     except OSError as error:
         raise PackError([f"{name}: cannot be read ({error.strerror or error})"]) from None
-    return parse_pack(raw, name=name, origin=origin, path=str(path))
+    if len(raw) > MAX_PACK_BYTES:
+        raise PackError([_too_big(name, len(raw))])
+    return raw
+
+
+def _too_big(name: str, size: int) -> str:
+    return (
+        f"{name}: the file is {size / 1_000_000:.1f} MB; "
+        f"a pack may be at most {MAX_PACK_BYTES / 1_000_000:g} MB"
+    )
 
 
 def parse_pack(raw: bytes, name: str, origin: str = "", path: str = "") -> Scenario:
     """Validate the bytes of a pack called `name`; raise PackError listing every problem."""
+    if len(raw) > MAX_PACK_BYTES:
+        raise PackError([_too_big(name, len(raw))])
     try:
         source = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
+        byte = raw[error.start]
         raise PackError(
-            [f"{name}:{line}: the file is not UTF-8 text (byte {error.start})"]
+            [
+                f"{name}:{line}: the file is not UTF-8 text (byte 0x{byte:02x} at offset "
+                f"{error.start}); save it as UTF-8"
+            ]
         ) from None
+    source = source.removeprefix("\ufeff")
+    lines = _Lines(source)
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as error:
-        message = str(error)
-        match = _TOML_LINE.search(message)
-        text = _TOML_LINE.sub("", message).strip()
-        where = f"{name}:{match.group(1)}" if match else name
-        raise PackError([f"{where}: TOML syntax: {text}"]) from None
-    checker = _Checker(name, source)
-    scenario = _build(data, checker, origin, path)
+        raise PackError([_syntax_problem(name, str(error), lines)]) from None
+    checker = _Checker(name, lines)
+    try:
+        scenario = _build(data, checker, origin, path)
+    except Exception as error:  # noqa: BLE001 - a pack must never crash the app
+        raise PackError(
+            [
+                f"{name}: the pack could not be checked ({type(error).__name__}: {error}); "
+                "this is a bug in workshop, please report it"
+            ]
+        ) from error
     if checker.problems or scenario is None:
-        raise PackError(checker.problems or [f"{name}: the pack is not valid"])
+        raise PackError(checker.sorted() or [f"{name}: the pack is not valid"])
     return scenario
 
 
-def _text(
-    c: _Checker,
-    table: dict[str, Any],
-    field: str,
-    where: tuple[str | None, int | None],
-    label: str,
-    required: bool = True,
-    default: str = "",
-) -> str:
-    value = table.get(field)
-    if value is None:
-        if required:
-            c.add(f"{label}missing field '{field}'", c.line_of(where[0], where[1], None))
-        return default
-    if not isinstance(value, str):
-        c.add(f"{label}field '{field}' must be text", c.line_of(where[0], where[1], field))
-        return default
-    return value
+def _syntax_problem(name: str, message: str, lines: _Lines) -> str:
+    match = _TOML_WHERE.search(message)
+    text = _TOML_WHERE.sub("", message).strip()
+    line = int(match.group(1)) if match and match.group(1) else None
+    if line is not None and line in lines.twice and ("overwrite" in text or "twice" in text):
+        return f"{name}:{line}: {lines.twice[line]}"
+    if line is None and lines.unclosed is not None:
+        line, what = lines.unclosed
+        return f"{name}:{line}: TOML syntax: {what}"
+    if line is None:
+        line = max(len(lines.lines), 1)
+    elif text == "Invalid value" and line <= len(lines.lines):
+        bare = re.search(r"=\s*([A-Za-z][^#]*)", lines.lines[line - 1])
+        if bare and bare.group(1).split()[0] not in ("true", "false", "inf", "nan"):
+            text += " (is text missing its quotes?)"
+    return f"{name}:{line}: TOML syntax: {text}"
 
 
-def _key(
-    c: _Checker, table: dict[str, Any], where: tuple[str | None, int | None], label: str
-) -> str:
-    key = _text(c, table, "key", where, label)
-    if key and not _KEY.match(key):
-        c.add(
-            f"{label}key '{key}' must be lowercase letters, digits, '-' or '_'",
-            c.line_of(where[0], where[1], "key"),
-        )
-    return key
+# -- checking -----------------------------------------------------------------------------
 
 
-def _list_of_tables(c: _Checker, data: dict[str, Any], field: str) -> list[dict[str, Any]]:
-    value = data.get(field, [])
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        c.add(f"'{field}' must be a list of [[{field}]] tables", c.line_of(None, None, field))
-        return []
-    return value
+class _Checker:
+    """Collects problems as `FILE:LINE: message`, and reads typed fields of tables."""
+
+    def __init__(self, name: str, lines: _Lines) -> None:
+        self.name = name
+        self.lines = lines
+        self.problems: list[tuple[int, str]] = []
+        self._misspelt: set[tuple[Path_, str]] = set()
+        """(table, field) pairs already reported as misspelt, so not also as missing."""
+
+    def add(self, message: str, path: Path_ = ()) -> None:
+        """Record `message` at the line of `path` (no line for the empty path)."""
+        line = self.lines.line_of(path)
+        where = f"{self.name}:{line}" if line else self.name
+        self.problems.append((line or 0, f"{where}: {message}"))
+
+    def sorted(self) -> list[str]:
+        """Every problem, in the order of the file (those without a line first)."""
+        return [message for _, message in sorted(self.problems, key=lambda p: p[0])]
+
+    def unknown(
+        self,
+        table: dict[str, Any],
+        path: Path_,
+        label: str,
+        known: tuple[str, ...],
+        elsewhere: dict[str, str] | None = None,
+    ) -> None:
+        """Report each field of `table` not in `known`, suggesting the closest one.
+
+        `elsewhere` maps a field that exists but does not belong here to the reason.
+        """
+        for field in table:
+            if field in known:
+                continue
+            if elsewhere and field in elsewhere:
+                self.add(f"{label}field '{field}' {elsewhere[field]}", (*path, field))
+                continue
+            close = difflib.get_close_matches(field, known, n=1, cutoff=0.6)
+            hint = ""
+            if close:
+                hint = f" (did you mean '{close[0]}'?)"
+                self._misspelt.add((path, close[0]))
+            self.add(f"{label}unknown field '{field}'{hint}", (*path, field))
+
+    def missing(self, label: str, field: str, path: Path_, note: str = "") -> None:
+        """Report that the table at `path` lacks `field`, unless a misspelling was reported."""
+        if (path, field) not in self._misspelt:
+            self.add(f"{label}missing field '{field}'{note}", path)
+
+    def text(
+        self,
+        table: dict[str, Any],
+        field: str,
+        path: Path_,
+        label: str,
+        required: bool = False,
+        line: bool = False,
+    ) -> str:
+        """The text of `field`, cleaned of control characters ("" when absent or wrong).
+
+        `line`: a one-line value (title, label), which must not be empty when required.
+        """
+        value = table.get(field)
+        if value is None:
+            if required:
+                self.missing(label, field, path)
+            return ""
+        if not isinstance(value, str):
+            self.add(f"{label}field '{field}' must be text, not {_kind(value)}", (*path, field))
+            return ""
+        cleaned = clean_line(value) if line else clean_text(value)
+        if required and not cleaned:
+            self.add(f"{label}field '{field}' must not be empty", (*path, field))
+        return cleaned
+
+    def key(self, table: dict[str, Any], path: Path_, label: str, field: str = "key") -> str:
+        """The `key` of a table, checked to be a lowercase identifier."""
+        value = table.get(field)
+        if value is None:
+            self.missing(label, field, path)
+            return ""
+        if not isinstance(value, str):
+            self.add(f"{label}field '{field}' must be text, not {_kind(value)}", (*path, field))
+            return ""
+        if not _KEY.match(value):
+            self.add(
+                f"{label}{field} '{value}' must start with a lowercase letter or digit and use "
+                "only lowercase letters, digits, '-' and '_'",
+                (*path, field),
+            )
+            return ""
+        return value
+
+    def tables(self, parent: dict[str, Any], field: str, path: Path_, label: str) -> list[Any]:
+        """The list of tables under `field` (each entry checked to be a table by the caller)."""
+        value = parent.get(field, [])
+        if not isinstance(value, list):
+            self.add(
+                f"{label}'{field}' must be a list of [[{_dotted(path, field)}]] tables, "
+                f"not {_kind(value)}",
+                (*path, field),
+            )
+            return []
+        return value
+
+    def str_list(self, table: dict[str, Any], field: str, path: Path_, label: str) -> list[str]:
+        """A list of text values, e.g. `sides = ["marketing", "it"]`."""
+        value = table.get(field, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.add(
+                f'{label}field \'{field}\' must be a list of text, e.g. ["a", "b"]',
+                (*path, field),
+            )
+            return []
+        seen: set[str] = set()
+        for entry in value:
+            if entry in seen:
+                self.add(f"{label}'{entry}' is listed twice in '{field}'", (*path, field))
+            seen.add(entry)
+        return list(dict.fromkeys(value))
+
+
+def _kind(value: Any) -> str:
+    """How TOML calls the type of `value`, for messages."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return "a date or time"
+
+
+def _dotted(path: Path_, field: str) -> str:
+    return ".".join([*(p for p in path if isinstance(p, str)), field])
+
+
+def _named(what: str, index: int, table: dict[str, Any]) -> str:
+    """A message prefix such as "step 3 (mars-brief): " (the key only when it is valid)."""
+    key = table.get("key")
+    if isinstance(key, str) and _KEY.match(key):
+        return f"{what} {index + 1} ({key}): "
+    return f"{what} {index + 1}: "
 
 
 def _build(data: dict[str, Any], c: _Checker, origin: str, path: str) -> Scenario | None:
+    for field in data:
+        if field in _TOP_FIELDS:
+            continue
+        if field in _SCENARIO_FIELDS:
+            c.add(f"field '{field}' belongs in the [scenario] table", (field,))
+            continue
+        close = difflib.get_close_matches(field, _TOP_FIELDS, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        c.add(f"unknown table or field '{field}'{hint}", (field,))
+
     head = data.get("scenario")
-    if not isinstance(head, dict):
-        c.add("missing the [scenario] table (id, version, title, language)")
-        return None
-    where: tuple[str | None, int | None] = (None, None)
-    sid = _text(c, head, "id", where, "scenario: ")
-    if sid and not _KEY.match(sid):
+    if head is None:
+        c.add("missing the [scenario] table (id, version, title, language, summary)")
+        head = {}
+    elif not isinstance(head, dict):
+        c.add("'scenario' must be a [scenario] table", ("scenario",))
+        head = {}
+    where: Path_ = ("scenario",)
+    label = "scenario: "
+    c.unknown(head, where, label, _SCENARIO_FIELDS)
+    sid = c.key(head, where, label, field="id") if head else ""
+    version = c.text(head, "version", where, label, required=bool(head), line=True)
+    title = c.text(head, "title", where, label, required=bool(head), line=True)
+    language = c.text(head, "language", where, label, line=True) or "en"
+    if not _LANGUAGE.match(language):
         c.add(
-            f"scenario: id '{sid}' must be lowercase letters, digits, '-' or '_'",
-            c.line_of(None, None, "id"),
+            f'{label}language \'{language}\' must be a language code such as "en" or "pt-BR"',
+            (*where, "language"),
         )
-    version = head.get("version", "1")
-    if not isinstance(version, str | int | float):
-        c.add("scenario: field 'version' must be text", c.line_of(None, None, "version"))
-    title = _text(c, head, "title", where, "scenario: ")
-    language = _text(c, head, "language", where, "scenario: ", required=False, default="en")
-    summary = _text(c, head, "summary", where, "scenario: ", required=False)
+    summary = c.text(head, "summary", where, label)
 
-    sides: list[Side] = []
-    for i, raw in enumerate(_list_of_tables(c, data, "sides")):
-        w = ("sides", i)
-        label = f"side {i + 1}: "
-        key = _key(c, raw, w, label)
-        if key in {s.key for s in sides}:
-            c.add(f"{label}duplicate side key '{key}'", c.line_of("sides", i, "key"))
-        sides.append(
-            Side(key, _text(c, raw, "label", w, label), _text(c, raw, "role", w, label, False))
-        )
-    if not sides:
-        c.add("the pack defines no [[sides]]")
-
-    taxonomies: list[Taxonomy] = []
-    tag_keys: set[str] = set()
-    tag_index = 0
-    for i, raw in enumerate(_list_of_tables(c, data, "taxonomies")):
-        w = ("taxonomies", i)
-        key = _key(c, raw, w, f"taxonomy {i + 1}: ")
-        label = f"taxonomy {i + 1} ({key}): "
-        if key in {t.key for t in taxonomies}:
-            c.add(f"{label}duplicate taxonomy key '{key}'", c.line_of("taxonomies", i, "key"))
-        tags: list[Tag] = []
-        raw_tags = raw.get("tags", [])
-        if not isinstance(raw_tags, list) or not raw_tags:
-            c.add(
-                f"{label}needs at least one [[taxonomies.tags]]", c.line_of("taxonomies", i, None)
-            )
-            raw_tags = []
-        for j, raw_tag in enumerate(raw_tags):
-            tw = ("taxonomies.tags", tag_index)
-            tag_index += 1
-            if not isinstance(raw_tag, dict):
-                c.add(f"{label}tag {j + 1} must be a table")
-                continue
-            tkey = _key(c, raw_tag, tw, f"{label}tag {j + 1}: ")
-            tlabel = f"{label}tag '{tkey}': "
-            if tkey in tag_keys:
-                c.add(f"{tlabel}duplicate tag key '{tkey}'", c.line_of(*tw, "key"))
-            tag_keys.add(tkey)
-            hotkey = raw_tag.get("hotkey")
-            if isinstance(hotkey, int) and not isinstance(hotkey, bool):
-                hotkey = str(hotkey)
-            if not isinstance(hotkey, str) or not re.fullmatch(r"[1-9]", hotkey):
-                c.add(f"{tlabel}field 'hotkey' must be one digit 1-9", c.line_of(*tw, "hotkey"))
-                hotkey = ""
-            elif hotkey in {t.hotkey for t in tags}:
-                c.add(
-                    f"{tlabel}hotkey '{hotkey}' is used twice in this taxonomy",
-                    c.line_of(*tw, "hotkey"),
-                )
-            tags.append(
-                Tag(
-                    tkey,
-                    _text(c, raw_tag, "label", tw, tlabel),
-                    hotkey,
-                    _text(c, raw_tag, "definition", tw, tlabel, False),
-                )
-            )
-        taxonomies.append(Taxonomy(key, _text(c, raw, "title", w, label, False, key), tuple(tags)))
-
+    sides = _sides(data, c)
+    taxonomies = _taxonomies(data, c)
     steps: list[Step] = []
-    raw_steps = _list_of_tables(c, data, "steps")
-    if not raw_steps:
-        c.add("the pack defines no [[steps]]")
+    raw_steps = c.tables(data, "steps", (), "")
+    if not raw_steps and isinstance(data.get("steps", []), list):
+        c.add("the pack defines no [[steps]]", ("steps",))
     for i, raw in enumerate(raw_steps):
         step = _step(c, i, raw, sides, taxonomies, steps)
         if step is not None:
@@ -240,7 +494,7 @@ def _build(data: dict[str, Any], c: _Checker, origin: str, path: str) -> Scenari
         return None
     return Scenario(
         id=sid,
-        version=str(version),
+        version=version,
         title=title,
         language=language,
         summary=summary,
@@ -252,107 +506,263 @@ def _build(data: dict[str, Any], c: _Checker, origin: str, path: str) -> Scenari
     )
 
 
+def _sides(data: dict[str, Any], c: _Checker) -> list[Side]:
+    sides: list[Side] = []
+    raw_sides = c.tables(data, "sides", (), "")
+    for i, raw in enumerate(raw_sides):
+        where: Path_ = ("sides", i)
+        if not isinstance(raw, dict):
+            c.add(f"side {i + 1} must be a [[sides]] table", where)
+            continue
+        label = _named("side", i, raw)
+        c.unknown(raw, where, label, _SIDE_FIELDS)
+        key = c.key(raw, where, label)
+        if key and key in {s.key for s in sides}:
+            c.add(f"{label}the side key '{key}' is used twice", (*where, "key"))
+        sides.append(
+            Side(
+                key,
+                c.text(raw, "label", where, label, required=True, line=True),
+                c.text(raw, "role", where, label, line=True),
+            )
+        )
+    if not raw_sides and isinstance(data.get("sides", []), list):
+        c.add("the pack defines no [[sides]]", ("sides",))
+    return sides
+
+
+def _taxonomies(data: dict[str, Any], c: _Checker) -> list[Taxonomy]:
+    taxonomies: list[Taxonomy] = []
+    tag_keys: dict[str, str] = {}
+    for i, raw in enumerate(c.tables(data, "taxonomies", (), "")):
+        where: Path_ = ("taxonomies", i)
+        if not isinstance(raw, dict):
+            c.add(f"taxonomy {i + 1} must be a [[taxonomies]] table", where)
+            continue
+        label = _named("taxonomy", i, raw)
+        c.unknown(raw, where, label, _TAXONOMY_FIELDS)
+        key = c.key(raw, where, label)
+        if key and key in {t.key for t in taxonomies}:
+            c.add(f"{label}the taxonomy key '{key}' is used twice", (*where, "key"))
+        raw_tags = c.tables(raw, "tags", where, label)
+        if not raw_tags and isinstance(raw.get("tags", []), list):
+            c.add(f"{label}needs at least one [[taxonomies.tags]]", (*where, "tags"))
+        tags: list[Tag] = []
+        for j, raw_tag in enumerate(raw_tags):
+            tw: Path_ = (*where, "tags", j)
+            if not isinstance(raw_tag, dict):
+                c.add(f"{label}tag {j + 1} must be a [[taxonomies.tags]] table", tw)
+                continue
+            tlabel = f"{label[:-2]}, {_named('tag', j, raw_tag)}"
+            c.unknown(raw_tag, tw, tlabel, _TAG_FIELDS)
+            tkey = c.key(raw_tag, tw, tlabel)
+            if tkey and tkey in tag_keys:
+                c.add(
+                    f"{tlabel}the tag key '{tkey}' is already used in taxonomy '{tag_keys[tkey]}' "
+                    "(tag keys must be unique across the pack)",
+                    (*tw, "key"),
+                )
+            elif tkey:
+                tag_keys[tkey] = key
+            hotkey = raw_tag.get("hotkey")
+            if isinstance(hotkey, int) and not isinstance(hotkey, bool):
+                hotkey = str(hotkey)
+            if hotkey is None:
+                c.missing(tlabel, "hotkey", tw)
+                hotkey = ""
+            elif not isinstance(hotkey, str) or not re.fullmatch(r"[1-9]", hotkey):
+                c.add(f"{tlabel}field 'hotkey' must be one digit from 1 to 9", (*tw, "hotkey"))
+                hotkey = ""
+            else:
+                twin = next((t for t in tags if t.hotkey == hotkey), None)
+                if twin is not None:
+                    c.add(
+                        f"{tlabel}hotkey '{hotkey}' is already used by tag '{twin.key}' "
+                        "in this taxonomy",
+                        (*tw, "hotkey"),
+                    )
+            tags.append(
+                Tag(
+                    tkey,
+                    c.text(raw_tag, "label", tw, tlabel, required=True, line=True),
+                    hotkey,
+                    c.text(raw_tag, "definition", tw, tlabel),
+                )
+            )
+        title = c.text(raw, "title", where, label, line=True) or key
+        taxonomies.append(Taxonomy(key, title, tuple(tags)))
+    return taxonomies
+
+
 def _step(
     c: _Checker,
     i: int,
-    raw: dict[str, Any],
+    raw: Any,
     sides: list[Side],
     taxonomies: list[Taxonomy],
     earlier: list[Step],
 ) -> Step | None:
-    w = ("steps", i)
-    key = _key(c, raw, w, f"step {i + 1}: ")
-    label = f"step {i + 1} ({key}): "
-    line = lambda field: c.line_of("steps", i, field)  # noqa: E731
-    if key in {s.key for s in earlier}:
-        c.add(f"{label}duplicate step key '{key}'", line("key"))
-    kind = _text(c, raw, "type", w, label)
+    where: Path_ = ("steps", i)
+    if not isinstance(raw, dict):
+        c.add(f"step {i + 1} must be a [[steps]] table", where)
+        return None
+    label = _named("step", i, raw)
+    kind = raw.get("type")
+    typed = isinstance(kind, str) and kind in _STEP_FIELDS
+    known = _STEP_COMMON + _STEP_FIELDS[kind] if typed else _ALL_STEP_FIELDS
+    elsewhere = {
+        field: f"does not apply to a {kind} step (only to: "
+        + ", ".join(t for t, fields in _STEP_FIELDS.items() if field in fields)
+        + ")"
+        for field in _ALL_STEP_FIELDS
+        if field not in known
+    }
+    c.unknown(raw, where, label, known, elsewhere)
+    key = c.key(raw, where, label)
+
+    def at(field: str) -> Path_:
+        return (*where, field)
+
+    if key and key in {s.key for s in earlier}:
+        c.add(f"{label}the step key '{key}' is used twice", at("key"))
+    kind = c.text(raw, "type", where, label, required=True, line=True)
     if kind and kind not in STEP_TYPES:
+        close = difflib.get_close_matches(kind, STEP_TYPES, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'? " if close else ""
         c.add(
-            f"{label}unknown step type '{kind}' (use one of: {', '.join(STEP_TYPES)})", line("type")
+            f"{label}unknown step type '{kind}' ({hint}use one of: {', '.join(STEP_TYPES)})",
+            at("type"),
         )
-    timebox = raw.get("timebox")
-    if timebox is None:
-        c.add(f"{label}missing field 'timebox'", line(None))
-        timebox = 0
-    elif isinstance(timebox, bool) or not isinstance(timebox, int | float) or timebox <= 0:
-        c.add(f"{label}field 'timebox' must be a positive number", line("timebox"))
-        timebox = 0
-    side_keys = {s.key for s in sides}
-    tax_keys = {t.key for t in taxonomies}
 
-    def str_list(field: str) -> tuple[str, ...]:
-        value = raw.get(field, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            c.add(f"{label}field '{field}' must be a list of text", line(field))
-            return ()
-        return tuple(value)
+    def has(field: str) -> bool:
+        """Whether the step sets `field` and its type takes it."""
+        return field in raw and field in known
 
-    step_sides = str_list("sides")
+    title = c.text(raw, "title", where, label, required=True, line=True)
+    timebox = _timebox(c, raw, where, label)
+
+    side_keys = [s.key for s in sides]
+    step_sides = c.str_list(raw, "sides", where, label) if has("sides") else []
     for side in step_sides:
         if side not in side_keys:
-            c.add(f"{label}'{side}' is not a side of this pack", line("sides"))
-    taxonomy = raw.get("taxonomy")
+            c.add(
+                f"{label}'{side}' is not a side of this pack (sides: {', '.join(side_keys)})",
+                at("sides"),
+            )
+    if kind == "capture" and not step_sides and isinstance(raw.get("sides", []), list):
+        example = ", ".join(f'"{k}"' for k in side_keys) or '"a-side-key"'
+        c.add(f"{label}a capture step needs 'sides', e.g. sides = [{example}]", at("sides"))
+
+    taxonomy = raw.get("taxonomy") if has("taxonomy") else None
+    tax_keys = [t.key for t in taxonomies]
     if taxonomy is not None and not isinstance(taxonomy, str):
-        c.add(f"{label}field 'taxonomy' must be text", line("taxonomy"))
+        c.add(f"{label}field 'taxonomy' must be text, not {_kind(taxonomy)}", at("taxonomy"))
         taxonomy = None
-    if taxonomy is not None and taxonomy not in tax_keys:
+    elif taxonomy is not None and taxonomy not in tax_keys:
+        defined = f" (taxonomies: {', '.join(tax_keys)})" if tax_keys else ""
         c.add(
-            f"{label}tags with taxonomy '{taxonomy}', which the pack does not define",
-            line("taxonomy"),
+            f"{label}tags with taxonomy '{taxonomy}', which the pack does not define{defined}",
+            at("taxonomy"),
         )
-    source = str_list("source")
-    capture_keys = {s.key for s in earlier if s.type == "capture"}
+    if kind == "tag" and "taxonomy" not in raw:
+        c.add(f"{label}a tag step needs 'taxonomy'", where)
+
+    source = c.str_list(raw, "source", where, label) if has("source") else []
     for ref in source:
-        if ref not in capture_keys:
-            c.add(f"{label}source '{ref}' is not an earlier capture step", line("source"))
-    show = str_list("show")
+        target = next((s for s in earlier if s.key == ref), None)
+        if target is not None and target.type == "capture":
+            continue
+        if target is not None:
+            problem = f"is a {target.type} step, not a capture step"
+        elif ref == key:
+            problem = "is this step itself"
+        else:
+            problem = "is not an earlier step of this pack"
+        c.add(f"{label}source '{ref}' {problem}", at("source"))
+    if kind == "tag" and "source" not in raw and not any(s.type == "capture" for s in earlier):
+        c.add(f"{label}a tag step needs an earlier capture step whose statements it walks", where)
+
+    show = c.str_list(raw, "show", where, label) if has("show") else []
     for part in show:
         if part not in SUMMARY_PARTS:
-            c.add(f"{label}cannot show '{part}' (use: {', '.join(SUMMARY_PARTS)})", line("show"))
-    scale = raw.get("scale", 3)
+            c.add(f"{label}cannot show '{part}' (use: {', '.join(SUMMARY_PARTS)})", at("show"))
+    if kind == "summary" and "counts" in show and "taxonomy" not in raw:
+        c.add(f"{label}a summary that shows 'counts' needs 'taxonomy'", at("show"))
+
+    scale = raw.get("scale", 3) if has("scale") else 3
     if isinstance(scale, bool) or not isinstance(scale, int) or not 1 <= scale <= 10:
-        c.add(f"{label}field 'scale' must be a whole number from 1 to 10", line("scale"))
+        c.add(f"{label}field 'scale' must be a whole number from 1 to 10", at("scale"))
         scale = 3
-    items: list[RatingItem] = []
-    raw_items = raw.get("items", [])
-    if not isinstance(raw_items, list) or not all(isinstance(v, dict) for v in raw_items):
-        c.add(f"{label}'items' must be a list of [[steps.items]] tables", line("items"))
-        raw_items = []
-    for j, item in enumerate(raw_items):
-        ikey = item.get("key")
-        ilabel = item.get("label")
-        if not isinstance(ikey, str) or not _KEY.match(ikey) or not isinstance(ilabel, str):
-            c.add(f"{label}item {j + 1} needs a 'key' and a 'label'", line(None))
-            continue
-        if ikey in {it.key for it in items}:
-            c.add(f"{label}duplicate item key '{ikey}'", line(None))
-        desc = item.get("description", "")
-        items.append(RatingItem(ikey, ilabel, desc if isinstance(desc, str) else ""))
-    if kind == "capture" and not step_sides:
-        c.add(f"{label}a capture step needs 'sides'", line(None))
-    if kind == "tag" and taxonomy is None:
-        c.add(f"{label}a tag step needs 'taxonomy'", line(None))
-    if kind == "rating" and not items:
-        c.add(f"{label}a rating step needs at least one [[steps.items]]", line(None))
-    if kind == "summary" and "counts" in show and taxonomy is None:
-        c.add(f"{label}a summary that shows 'counts' needs 'taxonomy'", line("show"))
+    items = _items(c, raw, where, label) if has("items") else []
+    if kind == "rating" and "items" not in raw:
+        c.add(f"{label}a rating step needs at least one [[steps.items]]", where)
+
     return Step(
         key=key,
-        title=_text(c, raw, "title", w, label),
+        title=title,
         type=kind,
-        timebox=float(timebox),
-        text=_text(c, raw, "text", w, label, False),
-        notes=_text(c, raw, "notes", w, label, False),
-        reveal=_text(c, raw, "reveal", w, label, False),
-        prompt=_text(c, raw, "prompt", w, label, False),
-        sides=step_sides,
+        timebox=timebox,
+        text=c.text(raw, "text", where, label),
+        notes=c.text(raw, "notes", where, label),
+        reveal=c.text(raw, "reveal", where, label) if has("reveal") else "",
+        prompt=c.text(raw, "prompt", where, label, line=True) if has("prompt") else "",
+        sides=tuple(step_sides),
         taxonomy=taxonomy,
-        source=source,
+        source=tuple(source),
         scale=scale,
         items=tuple(items),
-        show=show,
+        show=tuple(show),
     )
+
+
+def _timebox(c: _Checker, raw: dict[str, Any], where: Path_, label: str) -> float:
+    """The step's timebox in minutes: a positive, finite number up to MAX_TIMEBOX."""
+    timebox = raw.get("timebox")
+    if timebox is None:
+        c.missing(label, "timebox", where, " (minutes)")
+        return 0.0
+    if (
+        isinstance(timebox, bool)
+        or not isinstance(timebox, int | float)
+        or not math.isfinite(timebox)
+        or timebox <= 0
+    ):
+        c.add(f"{label}field 'timebox' must be a positive number", (*where, "timebox"))
+        return 0.0
+    if timebox > MAX_TIMEBOX:
+        c.add(
+            f"{label}field 'timebox' is in minutes and may be at most {MAX_TIMEBOX}",
+            (*where, "timebox"),
+        )
+    return float(timebox)
+
+
+def _items(c: _Checker, raw: dict[str, Any], where: Path_, label: str) -> list[RatingItem]:
+    items: list[RatingItem] = []
+    raw_items = c.tables(raw, "items", where, label)
+    if not raw_items and isinstance(raw.get("items"), list):
+        c.add(f"{label}a rating step needs at least one item", (*where, "items"))
+    for j, item in enumerate(raw_items):
+        iw: Path_ = (*where, "items", j)
+        if not isinstance(item, dict):
+            c.add(f"{label}item {j + 1} must be a [[steps.items]] table", iw)
+            continue
+        ilabel = f"{label[:-2]}, {_named('item', j, item)}"
+        c.unknown(item, iw, ilabel, _ITEM_FIELDS)
+        ikey = c.key(item, iw, ilabel)
+        if ikey and ikey in {it.key for it in items}:
+            c.add(f"{ilabel}the item key '{ikey}' is used twice in this step", (*iw, "key"))
+        items.append(
+            RatingItem(
+                ikey,
+                c.text(item, "label", iw, ilabel, required=True, line=True),
+                c.text(item, "description", iw, ilabel),
+            )
+        )
+    return items
+
+
+# -- finding ------------------------------------------------------------------------------
 
 
 def builtin_packs() -> list[tuple[str, bytes]]:
@@ -365,53 +775,107 @@ def builtin_packs() -> list[tuple[str, bytes]]:
     )
 
 
+def builtin_path(name: str) -> Path | None:
+    """The file of the shipped pack `name` on disk, when the package is a plain folder."""
+    entry = resources.files("content").joinpath(name)
+    return entry if isinstance(entry, Path) else None
+
+
+def id_line(raw: bytes) -> int | None:
+    """The line of `id = ...` in the [scenario] table of a pack's bytes, if found."""
+    source = raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    return _Lines(source).line_of(("scenario", "id"))
+
+
+def clash_problem(name: str, raw: bytes, scenario: Scenario, other: Scenario) -> str:
+    """The problem of a pack whose id `other` (found first) already uses."""
+    line = id_line(raw)
+    where = f"{name}:{line}" if line else name
+    if other.origin == "built-in":
+        owner = f"the built-in pack {Path(other.path).name}"
+    else:
+        owner = other.path or other.origin
+    return f"{where}: scenario id '{scenario.id}' is already used by {owner}"
+
+
+def check_file(path: Path, known: list[Scenario]) -> tuple[Scenario | None, list[str]]:
+    """Validate the pack at `path`: its scenario (None if broken) and every problem.
+
+    A pack whose id is already used by one of the `known` packs in another file is a
+    problem too, since the app would ignore it.
+    """
+    try:
+        raw = _read(path)
+        scenario = parse_pack(raw, path.name, path=str(path))
+    except PackError as error:
+        return None, list(error.problems)
+    here = path.resolve()
+    for other in known:
+        where = builtin_path(Path(other.path).name) if other.origin == "built-in" else None
+        other_file = where or Path(other.path)
+        if other.id == scenario.id and other_file.resolve() != here:
+            return None, [clash_problem(path.name, raw, scenario, other)]
+    return scenario, []
+
+
 def discover(
     user_dir: Path | None = None, content_dirs: tuple[Path, ...] = ()
 ) -> tuple[list[Scenario], list[BrokenPack]]:
     """Every valid pack (shipped, then `user_dir`, then each content dir) and every broken one.
 
     The first pack with an id wins; a later one with the same id is reported as broken.
+    A missing `user_dir` is normal; a content dir that cannot be read is reported.
     """
     found: list[Scenario] = []
     broken: list[BrokenPack] = []
 
-    def take(name: str, path: str, load: Any) -> None:
+    def take(name: str, path: str, read: Callable[[], bytes], origin: str) -> None:
         try:
-            scenario = load()
+            raw = read()
+            scenario = parse_pack(raw, name, origin=origin, path=path)
         except PackError as error:
             broken.append(BrokenPack(name, path, tuple(error.problems)))
             return
         clash = next((s for s in found if s.id == scenario.id), None)
         if clash is not None:
-            where = clash.path or clash.origin
-            broken.append(
-                BrokenPack(
-                    name, path, (f"{name}: scenario id '{scenario.id}' is already used by {where}",)
-                )
-            )
+            broken.append(BrokenPack(name, path, (clash_problem(name, raw, scenario, clash),)))
             return
         found.append(scenario)
 
     for name, raw in builtin_packs():
-        take(
-            name,
-            f"built-in/{name}",
-            lambda raw=raw, name=name: parse_pack(
-                raw, name, origin="built-in", path=f"built-in/{name}"
-            ),
-        )
+        take(name, f"built-in/{name}", lambda raw=raw: raw, "built-in")
     folders = ([(user_dir, "user")] if user_dir else []) + [(d, str(d)) for d in content_dirs]
     for folder, origin in folders:
         try:
-            files = sorted(p for p in folder.iterdir() if p.suffix == ".toml" and p.is_file())
-        except OSError:
+            files = sorted(
+                p
+                for p in folder.iterdir()
+                if p.suffix == ".toml" and not p.name.startswith(".") and p.is_file()
+            )
+        except FileNotFoundError:
             if origin != "user":
                 broken.append(
-                    BrokenPack(
-                        str(folder), str(folder), (f"{folder}: the content folder cannot be read",)
-                    )
+                    BrokenPack(str(folder), str(folder), (f"{folder}: no such content folder",))
                 )
             continue
+        except NotADirectoryError:
+            broken.append(
+                BrokenPack(
+                    str(folder),
+                    str(folder),
+                    (f"{folder}: is a file, not a content folder (give the folder it is in)",),
+                )
+            )
+            continue
+        except OSError as error:
+            broken.append(
+                BrokenPack(
+                    str(folder),
+                    str(folder),
+                    (f"{folder}: the content folder cannot be read ({error.strerror or error})",),
+                )
+            )
+            continue
         for path in files:
-            take(path.name, str(path), lambda path=path, origin=origin: load_pack(path, origin))
+            take(path.name, str(path), lambda path=path: _read(path), origin)
     return found, broken
