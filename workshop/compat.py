@@ -1,0 +1,98 @@
+"""Can a stored session be resumed on the pack as it is now? Say exactly what no longer fits."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from workshop.model import Scenario, Session
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
+def check_resume(session: Session, scenario: Scenario | None) -> list[str]:
+    """Sentences saying what of `session` the pack `scenario` no longer has; empty: resumable.
+
+    `scenario` is the pack found under the session's scenario id (None: not found).
+    Changed text, titles, labels, timeboxes and added steps, sides or tags all fit;
+    the structure the session's data hangs on is checked whatever the two versions say,
+    so a pack edited without a new version number cannot break a resume either.
+    """
+    if scenario is None:
+        return [
+            f"The pack '{session.scenario_id}' (version {session.scenario_version}) that this "
+            "session was run with is not installed any more."
+        ]
+    if scenario.id != session.scenario_id:
+        return [f"This session was run with the pack '{session.scenario_id}', not '{scenario.id}'."]
+    problems: list[str] = []
+    steps = {step.key: step for step in scenario.steps}
+    for old in session.steps:
+        new = steps.get(old.key)
+        if new is None:
+            problems.append(f"The step '{old.key}' ({old.title}) is no longer in the pack.")
+        elif new.type != old.type:
+            problems.append(
+                f"The step '{old.key}' ({old.title}) was {_a(old.type)} step "
+                f"and is now {_a(new.type)} step."
+            )
+
+    side_keys = {side.key for side in scenario.sides}
+    said = Counter(st.side for st in session.statements)
+    for side in session.sides:
+        if side.key not in side_keys and said[side.key]:
+            problems.append(
+                f"The side '{side.key}' ({side.label}) is no longer in the pack, "
+                f"and this session has {_count(said[side.key], 'statement')} from it."
+            )
+    labels = {side.key: side.label for side in session.sides}
+    for key in said:
+        if key not in side_keys and key not in labels:
+            problems.append(
+                f"The side '{key}' is not in the pack, "
+                f"and this session has {_count(said[key], 'statement')} from it."
+            )
+    for step_key, side_key in sorted({(st.step, st.side) for st in session.statements if st.step}):
+        step = steps.get(step_key)
+        if step is not None and step.type == "capture" and side_key in side_keys:
+            if side_key not in step.sides:
+                n = sum(
+                    1 for st in session.statements if (st.step, st.side) == (step_key, side_key)
+                )
+                problems.append(
+                    f"The step '{step_key}' no longer captures the side '{side_key}', "
+                    f"which has {_count(n, 'statement')} in it."
+                )
+
+    tag_keys = {tag.key for tag in scenario.tags}
+    tagged = Counter(tag for st in session.statements for tag in set(st.tags))
+    agreed = Counter(ag.tag for ag in session.agreements if ag.tag)
+    tag_labels = {tag.key: tag.label for tag in session.taxonomy}
+    for key in dict.fromkeys([*tag_labels, *tagged, *agreed]):
+        if key in tag_keys or not (tagged[key] or agreed[key]):
+            continue
+        uses = [
+            f"{_count(tagged[key], 'statement')} tagged with it" if tagged[key] else "",
+            f"{_count(agreed[key], 'agreement')} tied to it" if agreed[key] else "",
+        ]
+        name = f"'{key}' ({tag_labels[key]})" if key in tag_labels else f"'{key}'"
+        problems.append(
+            f"The tag {name} is no longer in the pack, "
+            f"and this session has {' and '.join(u for u in uses if u)}."
+        )
+
+    for step_key, item_key in dict.fromkeys((r.step, r.item) for r in session.ratings):
+        step = steps.get(step_key)
+        if step is None or step.type != "rating":
+            continue  # already said: the step is gone or changed type
+        if item_key not in {item.key for item in step.items}:
+            problems.append(
+                f"The rating item '{item_key}' of the step '{step_key}' is no longer in the "
+                "pack, and this session has a score for it."
+            )
+    return problems
