@@ -22,6 +22,7 @@ class WorkshopApp(App[None]):
     CSS_PATH = ["workshop.tcss"]
     TITLE = "workshop"
     ENABLE_COMMAND_PALETTE = True
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-normal"), (150, "-wide")]
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Save and quit (all is saved)"),
     ]

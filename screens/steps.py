@@ -392,14 +392,10 @@ class TagView(StepView):
                     yield Static(
                         "No statements yet: go back to the capture step (PageUp).", classes="hint"
                     )
-            with Vertical(classes="tag-side"):
+            with VerticalScroll(classes="tag-side"):
                 assert self.taxonomy is not None
                 yield Static(
-                    Content(
-                        "\n".join(
-                            f"{t.hotkey}  {t.label}: {t.definition}" for t in self.taxonomy.tags
-                        )
-                    ),
+                    Content("   ".join(f"{t.hotkey} {t.label}" for t in self.taxonomy.tags)),
                     classes="legend",
                 )
                 yield Static("", id="tag-progress")
@@ -633,10 +629,9 @@ class RatingItemView(ListItem):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="rating-row"):
-            with Vertical(classes="rating-text"):
-                yield Label(Content(self.label), classes="rating-label")
-                yield Static(Content(self.description), classes="rating-description")
+            yield Label(Content(self.label), classes="rating-label")
             yield Static("", classes="heat")
+        yield Static(Content(self.description), classes="rating-description")
         yield Static("", classes="rating-note")
 
 

@@ -103,34 +103,32 @@ class Bars(Vertical):
         super().__init__(id=id, classes=classes)
         self._key: tuple | None = None
 
-    def show(self, rows: list[tuple[str, list[tuple[str, int, str]]]], width: int = 30) -> None:
+    def show(self, rows: list[tuple[str, list[tuple[str, int, str]]]]) -> None:
         """`rows`: (label, [(series label, count, css class)]). Rebuilds only when changed."""
-        key = (tuple((label, tuple(series)) for label, series in rows), width)
+        key = tuple((label, tuple(series)) for label, series in rows)
         if key == self._key:
             return
         self._key = key
         top = max((n for _, series in rows for _, n, _ in series), default=0) or 1
         self.remove_children()
-        widgets = []
+        groups = []
         for label, series in rows:
-            row = Vertical(classes="bar-group")
             lines = []
             for name, count, css in series:
                 bar = Static("", classes=f"bar {css}")
-                bar.styles.width = max(0, round(count / top * width))
+                bar.styles.width = f"{count / top * 100:.0f}%"
                 lines.append(
                     Horizontal(
                         Label(Content(name), classes="bar-series"),
-                        bar,
-                        Label(Content(f" {count}"), classes="bar-count"),
+                        Horizontal(bar, classes="bar-track"),
+                        Label(Content(str(count)), classes="bar-count"),
                         classes="bar-line",
                     )
                 )
-            row.compose_add_child(Label(Content(label), classes="bar-label"))
-            for line in lines:
-                row.compose_add_child(line)
-            widgets.append(row)
-        self.mount_all(widgets)
+            groups.append(
+                Vertical(Label(Content(label), classes="bar-label"), *lines, classes="bar-group")
+            )
+        self.mount_all(groups)
 
 
 def heat_content(score: int | None, scale: int) -> Content:

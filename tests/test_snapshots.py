@@ -1,0 +1,154 @@
+"""Snapshot tests: the look of each step view, reviewed as SVG before acceptance."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, TextArea
+
+from screens.app import build_app
+from tests.conftest import Clock
+from workshop.scenario import discover
+from workshop.store import Store
+
+SNAPSHOT_DATA = Path("/tmp/workshop-snapshots")
+
+VENUS = [
+    "They never show up when it matters",
+    "I have staff problems too, yet I came",
+    "IT has not given this project priority",
+]
+MARS = [
+    "So many requests, and now this",
+    "One person, not two, and they rotate",
+    "She will have to be more flexible",
+]
+TAGS = [
+    ("roles", "goals"),
+    ("goals",),
+    ("procedures",),
+    ("procedures",),
+    ("roles",),
+    ("personality",),
+]
+
+
+def seeded_app(name: str, scenario_id: str = "mars-venus"):  # noqa: ANN201
+    """An app on a fixed data dir holding one session with statements, tags and agreements."""
+    data_dir = SNAPSHOT_DATA / name
+    shutil.rmtree(data_dir, ignore_errors=True)
+    scenarios = {s.id: s for s in discover()[0]}
+    store = Store(data_dir, clock=Clock())
+    session = store.create_session(
+        scenarios[scenario_id], "Acme CRM team", "Dana", "Acme", ["Ann", "Bob"]
+    )
+    sides = [s.key for s in session.sides]
+    capture = next(s.key for s in scenarios[scenario_id].steps if s.type == "capture")
+    for index, text in enumerate(VENUS + MARS):
+        side = sides[0] if index < 3 else sides[1]
+        st = store.add_statement(
+            session.id, side, text, "Sam" if index == 4 else None, step=capture
+        )
+        if scenario_id == "mars-venus":
+            store.set_tags(session.id, st.id, TAGS[index])
+    if scenario_id == "mars-venus":
+        store.add_agreement(
+            session.id,
+            "IT sends one person, rotating monthly",
+            "procedures",
+            "IT director",
+            date(2026, 12, 1),
+        )
+        store.add_agreement(
+            session.id,
+            "A ten-minute call before each team meeting",
+            "roles",
+            "VP of Marketing",
+            None,
+        )
+    else:
+        store.set_rating(session.id, "resistance-map", "burned", 3, "The 2019 ERP roll-out")
+        store.set_rating(session.id, "resistance-map", "rumours", 2)
+    store.close_all()
+    app = build_app(data_dir, clock=Clock())
+    app.store.monotonic = lambda: 1000.0
+    return app
+
+
+def at_step(key: str, *keys: str):  # noqa: ANN201
+    """A run_before that resumes the session and goes to step `key`, then presses `keys`."""
+
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = pilot.app.screen
+        index = [s.key for s in screen.scenario.steps].index(key)
+        await screen.go_to(index)
+        await pilot.pause()
+        if keys:
+            await pilot.press(*keys)
+        for widget in pilot.app.screen.query("TextArea, Input"):
+            if isinstance(widget, TextArea | Input):
+                widget.cursor_blink = False
+        await pilot.pause()
+
+    return run_before
+
+
+class TestMarsVenusSteps:
+    """Each step view of the flagship at 100×30."""
+
+    @pytest.mark.parametrize(
+        "step, keys",
+        [
+            ("opening", ()),
+            ("venus-brief", ()),
+            ("venus-brief", ("f3",)),
+            ("self-talk", ()),
+            ("clarity-gaps", ()),
+            ("rarely-personality", ()),
+            ("next-interaction", ()),
+            ("close", ()),
+        ],
+        ids=[
+            "brief",
+            "brief-hidden",
+            "brief-revealed",
+            "capture",
+            "tag",
+            "counts",
+            "agree",
+            "close",
+        ],
+    )
+    def test_step(self, snap_compare, step: str, keys: tuple[str, ...]) -> None:
+        app = seeded_app(f"mv-{step}")
+        assert snap_compare(app, terminal_size=(100, 30), run_before=at_step(step, *keys))
+
+    def test_session_screen_80x24(self, snap_compare) -> None:
+        app = seeded_app("mv-80")
+        assert snap_compare(app, terminal_size=(80, 24), run_before=at_step("self-talk"))
+
+    def test_notes_shown(self, snap_compare) -> None:
+        app = seeded_app("mv-notes")
+        assert snap_compare(app, terminal_size=(100, 30), run_before=at_step("venus-brief", "f2"))
+
+    def test_home(self, snap_compare) -> None:
+        app = seeded_app("mv-home")
+
+        async def run_before(pilot) -> None:  # noqa: ANN001
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
+
+
+class TestErmRating:
+    """The rating step (issue 5) at 100×30 and 80×24."""
+
+    @pytest.mark.parametrize("size", [(100, 30), (80, 24)], ids=["100x30", "80x24"])
+    def test_rating(self, snap_compare, size: tuple[int, int]) -> None:
+        app = seeded_app(f"erm-rating-{size[0]}", "erm")
+        assert snap_compare(app, terminal_size=size, run_before=at_step("resistance-map"))
