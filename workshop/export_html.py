@@ -75,7 +75,9 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space:
 tr.total td { font-weight: 700; border-bottom: 2px solid var(--ink); }
 .timeline { display: flex; height: 1.1rem; border-radius: .3rem; overflow: hidden;
   background: #ebe8e0; margin: 0 0 1rem; }
-.timeline span { display: block; height: 100%; border-right: 2px solid var(--paper); }
+.timeline span { display: block; height: 100%; border-right: 2px solid var(--paper);
+  overflow: hidden; color: #fff; font-size: .7rem; line-height: 1.1rem; text-align: center; }
+td.share { width: 28%; }
 .timeline span:nth-child(odd) { background: #5a7fa8; }
 .timeline span:nth-child(even) { background: #93aecb; }
 .bar { height: .55rem; background: #5a7fa8; border-radius: .2rem; min-width: 1px; }
@@ -111,6 +113,7 @@ tr.upcoming td { color: var(--muted); }
 .reference dd { margin: .1rem 0 0; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
 @media print {
+  * { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
   html { background: #fff; }
   body { max-width: none; padding: 0; font-size: 11pt; }
   @page { margin: 16mm 14mm; }
@@ -263,22 +266,29 @@ def render_html(report: Report, language: str = "en") -> str:
     # agenda and timeline
     out.append('<section class="part" id="agenda"><h2>Agenda</h2>')
     spent = [row.seconds for row in report.agenda]
-    whole = sum(spent) or 1
-    out.append('<div class="timeline">')
-    out += [
-        f'<span style="width:{100 * s / whole:.2f}%"></span>' for s in spent if s / whole >= 0.002
-    ]
-    out.append("</div>")
+    whole = sum(spent)
+    if whole > 0:
+        out.append('<div class="timeline">')
+        out += [
+            f'<span style="width:{100 * row.seconds / whole:.2f}%">{row.number}</span>'
+            for row in report.agenda
+            if row.seconds / whole >= 0.002
+        ]
+        out.append("</div>")
     peak = max(spent, default=0) or 1
     rows = []
     for row in report.agenda:
         time_cell = duration(row.seconds) if row.state != "upcoming" else "–"
         note = " <small>(current step)</small>" if row.state == "current" else ""
+        bar = (
+            f'<div class="bar" style="width:{100 * row.seconds / peak:.1f}%"></div>'
+            if row.seconds > 0
+            else ""
+        )
         rows.append(
             f'<tr class="{row.state}"><td class="state">{_STATE_MARK[row.state]}</td>'
             f'<td class="n">{row.number}</td><td>{_u(row.title)}{note}</td>'
-            f'<td style="width:28%"><div class="bar" style="width:{100 * row.seconds / peak:.1f}%">'
-            f'</div></td><td class="n">{time_cell}</td></tr>'
+            f'<td class="share">{bar}</td><td class="n">{time_cell}</td></tr>'
         )
     rows.append(
         '<tr class="total"><td></td><td></td><td>Total</td><td></td>'
@@ -293,12 +303,13 @@ def render_html(report: Report, language: str = "en") -> str:
     # self-talk
     out.append('<section class="part" id="self-talk"><h2>Self-talk</h2><div class="sides">')
     for i, side in enumerate(report.sides):
-        role = f"<small>{_u(side.role)}</small>" if side.role else ""
         count = len(side.lines)
+        about = f"{count} statement{'s' if count != 1 else ''}"
+        if side.role:
+            about = f"{_u(side.role)} · {about}"
         out.append(
             f'<article class="side" style="border-top-color:{_colour(i)}">'
-            f"<h3>{_u(side.label)}{role}<small>{count} statement{'s' if count != 1 else ''}"
-            "</small></h3>"
+            f"<h3>{_u(side.label)}<small>{about}</small></h3>"
         )
         if not side.lines:
             out.append('<p class="empty">Nothing was captured for this side.</p>')
