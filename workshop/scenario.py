@@ -483,13 +483,17 @@ def _build(data: dict[str, Any], c: _Checker, origin: str, path: str) -> Scenari
     sides = _sides(data, c)
     taxonomies = _taxonomies(data, c)
     steps: list[Step] = []
+    earlier: dict[str, Step] = {}
+    has_capture = False
     raw_steps = c.tables(data, "steps", (), "")
     if not raw_steps and isinstance(data.get("steps", []), list):
         c.add("the pack defines no [[steps]]", ("steps",))
     for i, raw in enumerate(raw_steps):
-        step = _step(c, i, raw, sides, taxonomies, steps)
+        has_capture = has_capture or bool(steps and steps[-1].type == "capture")
+        step = _step(c, i, raw, sides, taxonomies, earlier, has_capture)
         if step is not None:
             steps.append(step)
+            earlier.setdefault(step.key, step)
     if c.problems:
         return None
     return Scenario(
@@ -508,6 +512,7 @@ def _build(data: dict[str, Any], c: _Checker, origin: str, path: str) -> Scenari
 
 def _sides(data: dict[str, Any], c: _Checker) -> list[Side]:
     sides: list[Side] = []
+    seen: set[str] = set()
     raw_sides = c.tables(data, "sides", (), "")
     for i, raw in enumerate(raw_sides):
         where: Path_ = ("sides", i)
@@ -517,8 +522,9 @@ def _sides(data: dict[str, Any], c: _Checker) -> list[Side]:
         label = _named("side", i, raw)
         c.unknown(raw, where, label, _SIDE_FIELDS)
         key = c.key(raw, where, label)
-        if key and key in {s.key for s in sides}:
+        if key and key in seen:
             c.add(f"{label}the side key '{key}' is used twice", (*where, "key"))
+        seen.add(key)
         sides.append(
             Side(
                 key,
@@ -534,6 +540,7 @@ def _sides(data: dict[str, Any], c: _Checker) -> list[Side]:
 def _taxonomies(data: dict[str, Any], c: _Checker) -> list[Taxonomy]:
     taxonomies: list[Taxonomy] = []
     tag_keys: dict[str, str] = {}
+    seen: set[str] = set()
     for i, raw in enumerate(c.tables(data, "taxonomies", (), "")):
         where: Path_ = ("taxonomies", i)
         if not isinstance(raw, dict):
@@ -542,12 +549,14 @@ def _taxonomies(data: dict[str, Any], c: _Checker) -> list[Taxonomy]:
         label = _named("taxonomy", i, raw)
         c.unknown(raw, where, label, _TAXONOMY_FIELDS)
         key = c.key(raw, where, label)
-        if key and key in {t.key for t in taxonomies}:
+        if key and key in seen:
             c.add(f"{label}the taxonomy key '{key}' is used twice", (*where, "key"))
+        seen.add(key)
         raw_tags = c.tables(raw, "tags", where, label)
         if not raw_tags and isinstance(raw.get("tags", []), list):
             c.add(f"{label}needs at least one [[taxonomies.tags]]", (*where, "tags"))
         tags: list[Tag] = []
+        hotkeys: dict[str, str] = {}
         for j, raw_tag in enumerate(raw_tags):
             tw: Path_ = (*where, "tags", j)
             if not isinstance(raw_tag, dict):
@@ -574,13 +583,14 @@ def _taxonomies(data: dict[str, Any], c: _Checker) -> list[Taxonomy]:
                 c.add(f"{tlabel}field 'hotkey' must be one digit from 1 to 9", (*tw, "hotkey"))
                 hotkey = ""
             else:
-                twin = next((t for t in tags if t.hotkey == hotkey), None)
-                if twin is not None:
+                if hotkey in hotkeys:
                     c.add(
-                        f"{tlabel}hotkey '{hotkey}' is already used by tag '{twin.key}' "
+                        f"{tlabel}hotkey '{hotkey}' is already used by tag '{hotkeys[hotkey]}' "
                         "in this taxonomy",
                         (*tw, "hotkey"),
                     )
+                else:
+                    hotkeys[hotkey] = tkey
             tags.append(
                 Tag(
                     tkey,
@@ -600,8 +610,10 @@ def _step(
     raw: Any,
     sides: list[Side],
     taxonomies: list[Taxonomy],
-    earlier: list[Step],
+    earlier: dict[str, Step],
+    has_capture: bool,
 ) -> Step | None:
+    """The `i`-th step; `earlier` steps by key, `has_capture`: one of them is a capture step."""
     where: Path_ = ("steps", i)
     if not isinstance(raw, dict):
         c.add(f"step {i + 1} must be a [[steps]] table", where)
@@ -623,7 +635,7 @@ def _step(
     def at(field: str) -> Path_:
         return (*where, field)
 
-    if key and key in {s.key for s in earlier}:
+    if key and key in earlier:
         c.add(f"{label}the step key '{key}' is used twice", at("key"))
     kind = c.text(raw, "type", where, label, required=True, line=True)
     if kind and kind not in STEP_TYPES:
@@ -669,7 +681,7 @@ def _step(
 
     source = c.str_list(raw, "source", where, label) if has("source") else []
     for ref in source:
-        target = next((s for s in earlier if s.key == ref), None)
+        target = earlier.get(ref)
         if target is not None and target.type == "capture":
             continue
         if target is not None:
@@ -679,7 +691,7 @@ def _step(
         else:
             problem = "is not an earlier step of this pack"
         c.add(f"{label}source '{ref}' {problem}", at("source"))
-    if kind == "tag" and "source" not in raw and not any(s.type == "capture" for s in earlier):
+    if kind == "tag" and "source" not in raw and not has_capture:
         c.add(f"{label}a tag step needs an earlier capture step whose statements it walks", where)
 
     show = c.str_list(raw, "show", where, label) if has("show") else []
@@ -739,6 +751,7 @@ def _timebox(c: _Checker, raw: dict[str, Any], where: Path_, label: str) -> floa
 
 def _items(c: _Checker, raw: dict[str, Any], where: Path_, label: str) -> list[RatingItem]:
     items: list[RatingItem] = []
+    seen: set[str] = set()
     raw_items = c.tables(raw, "items", where, label)
     if not raw_items and isinstance(raw.get("items"), list):
         c.add(f"{label}a rating step needs at least one item", (*where, "items"))
@@ -750,8 +763,9 @@ def _items(c: _Checker, raw: dict[str, Any], where: Path_, label: str) -> list[R
         ilabel = f"{label[:-2]}, {_named('item', j, item)}"
         c.unknown(item, iw, ilabel, _ITEM_FIELDS)
         ikey = c.key(item, iw, ilabel)
-        if ikey and ikey in {it.key for it in items}:
+        if ikey and ikey in seen:
             c.add(f"{ilabel}the item key '{ikey}' is used twice in this step", (*iw, "key"))
+        seen.add(ikey)
         items.append(
             RatingItem(
                 ikey,
