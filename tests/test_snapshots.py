@@ -42,6 +42,7 @@ def seeded_app(name: str, scenario_id: str = "mars-venus"):  # noqa: ANN201
     shutil.rmtree(data_dir, ignore_errors=True)
     scenarios = {s.id: s for s in discover()[0]}
     store = Store(data_dir, clock=Clock())
+    store.monotonic = lambda: 0.0
     session = store.create_session(
         scenarios[scenario_id], "Acme CRM team", "Dana", "Acme", ["Ann", "Bob"]
     )
@@ -93,7 +94,8 @@ def at_step(key: str, *keys: str):  # noqa: ANN201
         for widget in pilot.app.screen.query("TextArea, Input"):
             if isinstance(widget, TextArea | Input):
                 widget.cursor_blink = False
-        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause(0.3)  # let Markdown finish rendering
 
     return run_before
 
