@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Markdown, Static
 
 from screens.steps import STEP_VIEWS, StepView
+from workshop.compat import check_resume
 from workshop.errors import SessionReadOnly, WorkshopError
 from workshop.model import Scenario, Session, Step
 
@@ -143,6 +144,19 @@ class SessionScreen(Screen[None]):
             raise WorkshopError(
                 f"The scenario pack '{self.session.scenario_id}' of this session is not "
                 "installed: add it to the packs folder or pass --content-dir."
+            )
+        problems = check_resume(self.session, scenario)
+        if not problems and [s.key for s in self.session.steps] != [s.key for s in scenario.steps]:
+            problems = [
+                f"The pack '{scenario.id}' now has other steps than this session "
+                f"(run with version {self.session.scenario_version}, installed "
+                f"{scenario.version})."
+            ]
+        if problems:
+            raise WorkshopError(
+                "This session cannot be resumed with the installed pack: "
+                + " ".join(problems)
+                + " Its transcript can still be exported."
             )
         self.scenario: Scenario = scenario
 
