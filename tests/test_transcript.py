@@ -83,9 +83,20 @@ def test_the_json_has_exactly_the_contract_fields(transcript: dict[str, Any]) ->
         "tags",
         "created_at",
         "edited_at",
+        "step",
     ]
-    assert list(transcript["agreements"][0]) == ["id", "text", "tag", "owner", "due", "created_at"]
+    assert {st["step"] for st in transcript["statements"]} == {"self-talk"}
+    assert list(transcript["agreements"][0]) == [
+        "id",
+        "text",
+        "tag",
+        "owner",
+        "due",
+        "created_at",
+        "step",
+    ]
     assert transcript["agreements"][0]["due"] == "2026-12-01"
+    assert transcript["agreements"][0]["step"] == "next-interaction"
     assert transcript["agreements"][3] | {"id": "", "created_at": ""} == {
         "id": "",
         "text": "Meet again in January",
@@ -93,6 +104,7 @@ def test_the_json_has_exactly_the_contract_fields(transcript: dict[str, Any]) ->
         "owner": None,
         "due": None,
         "created_at": "",
+        "step": None,
     }
     assert transcript["ratings"] == []
     counts = transcript["summary"]["tag_counts"]
@@ -130,6 +142,25 @@ def test_from_transcript_rebuilds_a_session_that_exports_identically(
     assert parse_transcript(text.encode("utf-8"), "t.json") == session
 
 
+def test_a_transcript_without_step_fields_still_imports(
+    transcript: dict[str, Any], tmp_path: Path
+) -> None:
+    for item in transcript["statements"] + transcript["agreements"]:
+        del item["step"]
+    path = tmp_path / "before-step.json"
+    path.write_text(dumps(transcript), encoding="utf-8")
+    data = tmp_path / "d"
+    assert run(data, "import", str(path)) == 0
+    session = Store(data).load_session(transcript["session"]["id"])
+    assert [st.step for st in session.statements] == [None] * 6
+    assert [ag.step for ag in session.agreements] == [None] * 4
+    again = json.loads(export_json(data, session.id, tmp_path / "again.json"))
+    assert {st["step"] for st in again["statements"] + again["agreements"]} == {None}
+    for item in again["statements"] + again["agreements"]:
+        del item["step"]
+    assert again == transcript
+
+
 # -- round trips through the command line ---------------------------------------------------
 
 
@@ -146,6 +177,14 @@ def test_export_import_export_is_byte_identical(
     second = export_json(laptop, sid, tmp_path / "second.json")
     assert second == first
     if scenario_id == "erm":
+        made_in = {st["text"]: st["step"] for st in json.loads(first)["statements"]}
+        assert made_in == {
+            "The last roll-out was forced on us": "sweet-spot",
+            "Nobody told us why": None,
+            "What is in it for me?": None,
+        }
+        stored = Store(laptop).load_session(sid).statements
+        assert [st.step for st in stored] == list(made_in.values())
         ratings = json.loads(first)["ratings"]
         assert {(r["item"], r["score"]) for r in ratings} == {
             ("rumours", 2),
@@ -368,6 +407,10 @@ BAD_EDITS = [
     ("agreements.1.tag", "luck", "agreements[1].tag: 'luck' is not a tag of this transcript"),
     ("agreements.2.owner", "", "agreements[2].owner: must be null or a name"),
     ("agreements.1.id", SAME_ID, "agreements[1].id: "),
+    ("statements.0.step", "lunch", "statements[0].step: 'lunch' is not a step of this"),
+    ("statements.0.step", 4, "statements[0].step: 4 is not a step of this transcript"),
+    ("statements.0.step", ["self-talk"], "statements[0].step: ['self-talk'] is not a step"),
+    ("agreements.0.step", "Next-Interaction", "agreements[0].step: 'Next-Interaction' is not"),
     ("ratings", [{"step": "nope", "item": "x", "score": 1, "note": ""}], "ratings[0].step"),
     ("ratings", [{"step": "opening", "item": "x", "score": -1, "note": ""}], "ratings[0].score"),
     ("ratings", [{"step": "opening", "item": "x", "score": 1.5, "note": ""}], "ratings[0].score"),

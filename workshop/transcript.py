@@ -100,6 +100,7 @@ def to_transcript(session: Session, anonymize: bool = False) -> dict[str, Any]:
                 "tags": list(st.tags),
                 "created_at": _iso(st.created_at),
                 "edited_at": _iso(st.edited_at),
+                "step": st.step,
             }
             for st in session.statements
         ],
@@ -111,6 +112,7 @@ def to_transcript(session: Session, anonymize: bool = False) -> dict[str, Any]:
                 "owner": ag.owner,
                 "due": ag.due.isoformat() if ag.due else None,
                 "created_at": _iso(ag.created_at),
+                "step": ag.step,
             }
             for ag in session.agreements
         ],
@@ -266,14 +268,18 @@ def _join(where: str, name: str) -> str:
     return f"{where}.{name}" if where else name
 
 
-def _obj(value: Any, where: str, fields: tuple[str, ...]) -> dict[str, Any]:
+def _obj(
+    value: Any, where: str, fields: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """`value` as an object holding every one of `fields`, and no field but those and
+    `optional` ones (read with `.get`: missing means null)."""
     if not isinstance(value, dict):
         raise _Problem(where, "must be an object")
     for name in fields:
         if name not in value:
             raise _Problem(where, f"missing field '{name}'")
     for name in value:
-        if name not in fields:
+        if name not in fields and name not in optional:
             raise _Problem(where, f"unknown field '{name}'")
     return value
 
@@ -383,6 +389,15 @@ _SESSION = (
 )
 _STATEMENT = ("id", "side", "speaker", "text", "tags", "created_at", "edited_at")
 _AGREEMENT = ("id", "text", "tag", "owner", "due", "created_at")
+_MADE_IN = ("step",)
+"""Optional in statements and agreements: files written before it existed lack it."""
+
+
+def _made_in(value: Any, where: str, step_keys: list[str]) -> str | None:
+    """The `step` of a statement or agreement: null, or a key of the transcript's steps."""
+    if value is not None and value not in step_keys:
+        raise _Problem(where, f"{value!r} is not a step of this transcript")
+    return value
 
 
 def _session(data: Any) -> Session:
@@ -463,7 +478,7 @@ def _session(data: Any) -> Session:
     seen: set[str] = set()
     for i, item in enumerate(_list(data["statements"], "statements")):
         here = f"statements[{i}]"
-        doc = _obj(item, here, _STATEMENT)
+        doc = _obj(item, here, _STATEMENT, _MADE_IN)
         sid = _id(doc["id"], f"{here}.id")
         if sid in seen:
             raise _Problem(f"{here}.id", f"'{sid}' is used twice")
@@ -490,6 +505,7 @@ def _session(data: Any) -> Session:
                 tags=tuple(tags),
                 created_at=_time(doc["created_at"], f"{here}.created_at"),
                 edited_at=_opt_time(doc["edited_at"], f"{here}.edited_at"),
+                step=_made_in(doc.get("step"), f"{here}.step", step_keys),
             )
         )
 
@@ -497,7 +513,7 @@ def _session(data: Any) -> Session:
     seen = set()
     for i, item in enumerate(_list(data["agreements"], "agreements")):
         here = f"agreements[{i}]"
-        doc = _obj(item, here, _AGREEMENT)
+        doc = _obj(item, here, _AGREEMENT, _MADE_IN)
         aid = _id(doc["id"], f"{here}.id")
         if aid in seen:
             raise _Problem(f"{here}.id", f"'{aid}' is used twice")
@@ -525,6 +541,7 @@ def _session(data: Any) -> Session:
                 owner=owner,
                 due=due_date,
                 created_at=_time(doc["created_at"], f"{here}.created_at"),
+                step=_made_in(doc.get("step"), f"{here}.step", step_keys),
             )
         )
 
