@@ -195,31 +195,30 @@ def _scenarios(data_dir: Path, content_dirs: tuple[Path, ...], check: Path | Non
 
 def _export(data_dir: Path, args: argparse.Namespace) -> int:
     """`workshop export`: write a session's transcript as Markdown, HTML or JSON."""
-    from workshop.export_html import to_html
-    from workshop.export_md import to_markdown
-    from workshop.transcript import dumps, to_transcript
+    from workshop.errors import ExportExists
+    from workshop.export import render, write_export
 
     store = _store(data_dir)
     session = store.load_session(_resolve_id(store, args.id, data_dir))
-    if args.format == "json":
-        text = dumps(to_transcript(session, anonymize=args.anonymize))
-    else:
+    scenario = None
+    if args.format != "json":
         content_dirs = tuple(p.expanduser() for p in args.content_dir)
         scenario = _scenario_of(session.scenario_id, data_dir, content_dirs)
-        render = to_html if args.format == "html" else to_markdown
-        text = render(session, scenario, anonymize=args.anonymize)
-    payload = text.encode("utf-8")
+    text = render(session, args.format, anonymize=args.anonymize, scenario=scenario)
     if args.output is None:
         out = getattr(sys.stdout, "buffer", None)
         if out is None:
             sys.stdout.write(text)
         else:
             sys.stdout.flush()
-            out.write(payload)
+            out.write(text.encode("utf-8"))
             out.flush()
         return 0
     path = args.output.expanduser()
-    _write_new_file(path, payload, args.force)
+    try:
+        write_export(path, text, force=args.force)
+    except ExportExists:
+        raise WorkshopError(f"{path} already exists: add --force to overwrite it.") from None
     print(f"Wrote the transcript of session {session.id} to {path}.")
     return 0
 
@@ -245,44 +244,6 @@ def _scenario_of(scenario_id: str, data_dir: Path, content_dirs: tuple[Path, ...
 
     found, _ = discover(data_dir / "packs", content_dirs)
     return next((s for s in found if s.id == scenario_id), None)
-
-
-def _write_new_file(path: Path, payload: bytes, force: bool) -> None:
-    """Write `payload` to `path` whole (temp file, fsync, rename); never overwrite
-    an existing file unless `force`."""
-    from workshop.storage import plain_reason
-
-    taken = WorkshopError(f"{path} already exists: add --force to overwrite it.")
-    if path.is_dir():
-        raise WorkshopError(f"{path} is a folder: give a file name after -o.")
-    if path.exists() and not force:
-        raise taken
-    if not path.parent.is_dir():
-        raise WorkshopError(f"Cannot write {path}: the folder {path.parent} does not exist.")
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(temp, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if force:
-            os.replace(temp, path)
-        else:
-            try:
-                os.link(temp, path)  # fails, rather than overwrites, if `path` appeared
-            except FileExistsError:
-                raise taken from None
-            except OSError:
-                if path.exists():  # a file system without hard links: check once more
-                    raise taken from None
-                os.replace(temp, path)
-    except OSError as error:
-        raise WorkshopError(f"Could not write {path}: {plain_reason(error)}.") from None
-    finally:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
 
 
 def _import(data_dir: Path, args: argparse.Namespace) -> int:

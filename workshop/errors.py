@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class WorkshopError(Exception):
     """Base class: `str(error)` is a plain sentence for the user."""
@@ -46,3 +48,11 @@ class SaveFailed(WorkshopError):
 
 class InvalidTranscript(WorkshopError):
     """A file that is not a valid workshop transcript."""
+
+
+class ExportExists(WorkshopError):
+    """An export would overwrite an existing file, and overwriting was not asked for."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} already exists.")
+        self.path = path
