@@ -24,7 +24,7 @@ class WorkshopApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-normal"), (150, "-wide")]
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Save and quit (all is saved)"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", show=False, tooltip="Quit (everything is saved)"),
     ]
 
     def __init__(

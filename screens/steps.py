@@ -14,7 +14,7 @@ from screens.widgets import (
     Bars,
     CaptureBox,
     LineInput,
-    StatementItem,
+    StatementList,
     heat_content,
     side_class,
     side_label,
@@ -98,13 +98,11 @@ class SideColumn(Vertical):
     def compose(self) -> ComposeResult:
         label = next(s for s in self.session.sides if s.key == self.side).label
         yield Label(Content(label), classes="side-title")
-        yield ListView(
-            *(StatementItem(st, self.session) for st in self.statements), classes="statements"
-        )
+        yield StatementList(self.session, self.statements, classes="statements")
 
     @property
-    def list(self) -> ListView:
-        return self.query_one(ListView)
+    def list(self) -> StatementList:
+        return self.query_one(StatementList)
 
 
 class CaptureView(StepView):
@@ -213,7 +211,7 @@ class CaptureView(StepView):
         self.query_one(CaptureBox).focus()
 
     def action_toggle_mode(self) -> None:
-        if isinstance(self.app.focused, ListView):
+        if isinstance(self.app.focused, StatementList):
             self.query_one(CaptureBox).focus()
             return
         if self.editing:
@@ -221,27 +219,25 @@ class CaptureView(StepView):
             self.query_one(CaptureBox).clear()
             self._show_side()
             return
+        self._focus_list()
+
+    def _focus_list(self) -> None:
         target = self.column(self.side).list
         target.focus()
-        if target.children and target.index is None:
-            target.index = len(target.children) - 1
+        if target.option_count and target.highlighted is None:
+            target.highlighted = target.option_count - 1
 
     def action_column(self, delta: int) -> None:
-        if not isinstance(self.app.focused, ListView):
+        if not isinstance(self.app.focused, StatementList):
             return
         sides = self.step.sides
         self.side = sides[(sides.index(self.side) + delta) % len(sides)]
         self._show_side()
-        target = self.column(self.side).list
-        target.focus()
-        if target.children and target.index is None:
-            target.index = len(target.children) - 1
+        self._focus_list()
 
-    def _highlighted(self) -> StatementItem | None:
+    def _highlighted(self) -> Statement | None:
         focused = self.app.focused
-        if isinstance(focused, ListView) and isinstance(focused.highlighted_child, StatementItem):
-            return focused.highlighted_child
-        return None
+        return focused.current if isinstance(focused, StatementList) else None
 
     @on(CaptureBox.SwitchSide)
     def _switch_side(self) -> None:
@@ -280,43 +276,37 @@ class CaptureView(StepView):
         self._show_side()
 
     def _append_item(self, statement: Statement) -> None:
-        view = self.column(statement.side).list
-        view.append(StatementItem(statement, self.session))
-        view.scroll_end(animate=False)
+        self.column(statement.side).list.add(statement)
 
     def _replace_item(self, statement: Statement) -> None:
-        for item in self.query(StatementItem):
-            if item.statement.id == statement.id:
-                item.update(statement)
+        self.column(statement.side).list.show(statement)
 
     def _remove_item(self, statement: Statement) -> None:
-        for item in self.query(StatementItem):
-            if item.statement.id == statement.id:
-                item.remove()
+        self.column(statement.side).list.drop(statement.id)
 
-    @on(ListView.Selected)
+    @on(StatementList.OptionSelected)
     def action_edit(self) -> None:
-        item = self._highlighted()
-        if item is None or self.read_only:
+        statement = self._highlighted()
+        if statement is None or self.read_only:
             return
-        self.editing = item.statement
-        self.side = item.statement.side
+        self.editing = statement
+        self.side = statement.side
         box = self.query_one(CaptureBox)
-        box.text = item.statement.text
+        box.text = statement.text
         box.move_cursor(box.document.end)
-        self.query_one("#speaker", LineInput).value = item.statement.speaker or ""
+        self.query_one("#speaker", LineInput).value = statement.speaker or ""
         box.focus()
         self._show_side()
 
     def action_delete(self) -> None:
-        item = self._highlighted()
-        if item is None:
+        statement = self._highlighted()
+        if statement is None:
             return
-        removed = self.save("delete_statement", item.statement.id)
+        removed = self.save("delete_statement", statement.id)
         if removed is None:
             return
         self.undo_stack.append(("delete", removed))
-        item.remove()
+        self._remove_item(removed)
         self.notify("Statement deleted: ctrl+z brings it back.", markup=False)
 
     def action_undo(self) -> None:
@@ -340,21 +330,19 @@ class CaptureView(StepView):
             self.undo_stack.pop()
 
     def _rebuild_column(self, side: str) -> None:
-        view = self.column(side).list
-        view.clear()
-        view.extend(StatementItem(st, self.session) for st in self._of_step(side))
+        self.column(side).list.reset(self._of_step(side))
 
     def on_key(self, event) -> None:  # noqa: ANN001
         taxonomy = self.scenario.taxonomy(self.step.taxonomy)
-        item = self._highlighted()
-        if taxonomy is None or item is None or not event.character:
+        statement = self._highlighted()
+        if taxonomy is None or statement is None or not event.character:
             return
         tag = taxonomy.by_hotkey(event.character)
         if tag is not None:
             event.stop()
-            new = self.save("toggle_tag", item.statement.id, tag.key)
+            new = self.save("toggle_tag", statement.id, tag.key)
             if new is not None:
-                item.update(new)
+                self._replace_item(new)
 
 
 class TagView(StepView):
@@ -384,11 +372,9 @@ class TagView(StepView):
         yield self.step_title()
         with Horizontal(classes="tag-body"):
             with Vertical(classes="tag-list"):
-                items = [
-                    StatementItem(st, self.session, with_side=True) for st in self._statements()
-                ]
-                yield ListView(*items, id="tag-statements")
-                if not items:
+                statements = self._statements()
+                yield StatementList(self.session, statements, with_side=True, id="tag-statements")
+                if not statements:
                     yield Static(
                         "No statements yet: go back to the capture step (PageUp).", classes="hint"
                     )
@@ -405,10 +391,10 @@ class TagView(StepView):
         self.refresh_view()
 
     def focus_default(self) -> None:
-        view = self.query_one(ListView)
+        view = self.query_one(StatementList)
         view.focus()
-        if view.children and view.index is None:
-            view.index = 0
+        if view.option_count and view.highlighted is None:
+            view.highlighted = 0
 
     def refresh_view(self) -> None:
         assert self.taxonomy is not None
@@ -427,16 +413,15 @@ class TagView(StepView):
         if self.taxonomy is None or not event.character:
             return
         tag = self.taxonomy.by_hotkey(event.character)
-        view = self.query_one(ListView)
-        item = view.highlighted_child
-        if tag is None or not isinstance(item, StatementItem):
+        view = self.query_one(StatementList)
+        before = view.current
+        if tag is None or before is None:
             return
         event.stop()
-        before = item.statement
         new = self.save("toggle_tag", before.id, tag.key)
         if new is not None:
             self.undo_stack.append(before)
-            item.update(new)
+            view.show(new)
             self.refresh_view()
 
     def action_undo(self) -> None:
@@ -446,9 +431,7 @@ class TagView(StepView):
         new = self.save("set_tags", before.id, before.tags)
         if new is not None:
             self.undo_stack.pop()
-            for item in self.query(StatementItem):
-                if item.statement.id == new.id:
-                    item.update(new)
+            self.query_one(StatementList).show(new)
             self.refresh_view()
 
 
@@ -714,6 +697,19 @@ class RatingView(StepView):
 
 class SummaryView(StepView):
     """The room's own data: counts, time per step, agreements, ratings."""
+
+    BINDINGS = [
+        Binding("x", "export", "Export", id="export", tooltip="Export the transcript to a file")
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Export is offered in the summary that closes the workshop, the last step."""
+        if action == "export":
+            return self.step.key == self.scenario.steps[-1].key
+        return True
+
+    def action_export(self) -> None:
+        self.screen.action_export()
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="summary-scroll"):

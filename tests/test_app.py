@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import events
-from textual.widgets import DataTable, ListView
+from textual.widgets import DataTable
 from tinydb import TinyDB
 
 from screens.app import build_app
 from screens.session import SessionScreen
-from screens.widgets import CaptureBox, StatementItem
+from screens.widgets import CaptureBox, StatementList
 from tests.conftest import Clock
 
 VENUS = [
@@ -59,7 +59,7 @@ async def paste_line(pilot, text: str) -> None:
 
 
 def texts_on_screen(app) -> list[str]:
-    return [str(item.query_one("Static").render()) for item in app.screen.query(StatementItem)]
+    return [text for view in app.screen.query(StatementList) for text in view.texts()]
 
 
 async def test_whole_mars_venus_workshop_is_saved_in_tinydb(data_dir: Path) -> None:
@@ -170,10 +170,7 @@ async def test_quit_mid_capture_and_resume_on_the_same_step(data_dir: Path) -> N
         assert isinstance(screen, SessionScreen)
         assert screen.step.key == "self-talk"
         assert sorted(texts_on_screen(again)) == ["Mars is swamped", "Venus is cross"]
-        columns = {
-            c.side: [i.statement.text for i in c.query(StatementItem)]
-            for c in screen.query("SideColumn")
-        }
+        columns = {c.side: c.list.texts() for c in screen.query("SideColumn")}
         assert columns == {"marketing": ["Venus is cross"], "it": ["Mars is swamped"]}
 
 
@@ -240,7 +237,7 @@ async def test_edit_delete_and_undo_a_statement(data_dir: Path) -> None:
         await type_line(pilot, "secnd")
         await pilot.press("escape")  # into the list, on the last line
         await pilot.pause()
-        assert isinstance(app.focused, ListView)
+        assert isinstance(app.focused, StatementList)
         await pilot.press("enter")  # edit it
         await pilot.pause()
         await pilot.press("backspace", "backspace", "backspace", *"cond", "enter")

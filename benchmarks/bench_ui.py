@@ -1,0 +1,154 @@
+"""UI benchmarks: the home list over 1,000 sessions, and capture in a long session.
+
+- `home_ready_ms_1000_sessions`: `build_app` on a data dir of 1,000 sessions (50
+  statements each, catalogue warm) under `run_test`, until the home list shows all rows;
+  `bare_textual_ready_ms` the same for an App with one Static. Ratio target <= 2.
+- `capture_ms_at_0` / `capture_ms_at_500`: Pilot types a statement and presses Enter,
+  until it is on screen and on disk, in a session holding 0 and 500 statements. Target
+  ratio <= 1.5.
+- `peak_rss_mb_1000_sessions`: peak memory of a process showing that home list, beside
+  `peak_rss_mb_bare_textual`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.widgets import DataTable, Static
+
+from benchmarks.bench_store import fill, template
+from screens.app import build_app
+from screens.session import SessionScreen
+from screens.widgets import StatementList
+from workshop.scenario import discover
+from workshop.store import Store
+
+RUNS = 5
+CAPTURES = 20
+LINE = "We need both of them at every meeting"
+
+
+class Bare(App[None]):
+    """The baseline: a Textual app with one Static."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("ready")
+
+
+async def bare_ready_ms() -> float:
+    started = time.perf_counter()
+    async with Bare().run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        return (time.perf_counter() - started) * 1000
+
+
+async def home_ready_ms(data_dir: Path, rows: int) -> float:
+    started = time.perf_counter()
+    app = build_app(data_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        while True:
+            tables = app.screen.query(DataTable)
+            if tables and tables.first().row_count == rows:
+                break
+            await pilot.pause(0.001)
+        return (time.perf_counter() - started) * 1000
+
+
+async def capture_ms(data_dir: Path, statements: int) -> list[float]:
+    scenario = next(s for s in discover()[0] if s.id == "mars-venus")
+    store = Store(data_dir)
+    session = store.create_session(scenario, f"capture at {statements}")
+    for index in range(statements):
+        store.add_statement(
+            session.id, ("marketing", "it")[index % 2], f"{LINE} {index}", step="self-talk"
+        )
+    store.go_to_step(session.id, 4)
+    store.close_all()
+    app = build_app(data_dir)
+    times = []
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("enter")
+        while not isinstance(app.screen, SessionScreen) or not app.screen.query(StatementList):
+            await pilot.pause(0.01)
+        await pilot.pause()
+        path = store.path_of(session.id)
+        for index in range(CAPTURES):
+            before = count(app)
+            size = path.stat().st_size
+            started = time.perf_counter()
+            await pilot.press(*f"line {index:02}", "enter")
+            while count(app) == before or path.stat().st_size == size:
+                await pilot.pause(0.001)
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def count(app) -> int:  # noqa: ANN001
+    """Statements on screen."""
+    return sum(view.option_count for view in app.screen.query(StatementList))
+
+
+RSS_CHILD = """
+import asyncio, json, resource, sys
+from pathlib import Path
+async def main(kind, data_dir):
+    if kind == "bare":
+        from textual.app import App
+        from textual.widgets import Static
+        class Bare(App):
+            def compose(self):
+                yield Static("ready")
+        async with Bare().run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+    else:
+        from benchmarks.bench_ui import home_ready_ms
+        await home_ready_ms(Path(data_dir), 1000)
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+"""
+
+
+def peak_rss_mb(kind: str, data_dir: Path) -> float:
+    result = subprocess.run(
+        [sys.executable, "-c", RSS_CHILD, kind, str(data_dir)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def run() -> Iterator[tuple[str, float]]:
+    root = Path(tempfile.mkdtemp(prefix="workshop-bench-ui-"))
+    try:
+        scenario = next(s for s in discover()[0] if s.id == "mars-venus")
+        many = root / "many"
+        fill(many, template(scenario), 1000)
+        Store(many).list_sessions()  # warm the catalogue, as any start after the first
+        homes, bares = [], []
+        for _ in range(RUNS):
+            homes.append(asyncio.run(home_ready_ms(many, 1000)))
+            bares.append(asyncio.run(bare_ready_ms()))
+        home, bare = statistics.median(homes), statistics.median(bares)
+        yield "home_ready_ms_1000_sessions", home
+        yield "bare_textual_ready_ms", bare
+        yield "home_ready_ratio_vs_bare_textual", home / bare
+        at_0 = statistics.median(asyncio.run(capture_ms(root / "c0", 0)))
+        at_500 = statistics.median(asyncio.run(capture_ms(root / "c500", 500)))
+        yield "capture_ms_at_0", at_0
+        yield "capture_ms_at_500", at_500
+        yield "capture_ratio_500_vs_0", at_500 / at_0
+        yield "peak_rss_mb_1000_sessions", peak_rss_mb("home", many)
+        yield "peak_rss_mb_bare_textual", peak_rss_mb("bare", many)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
