@@ -11,12 +11,13 @@ import os
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
+from tinydb.table import Document
 
 from workshop import locks
 from workshop.errors import (
@@ -275,12 +276,8 @@ def session_from(data: dict[str, Any]) -> Session:
         sides=_labels(meta.get("sides"), "sides"),
         taxonomy=_labels(meta.get("taxonomy"), "taxonomy"),
         steps=steps,
-        statements=sorted(
-            (statement_from(d) for d in _table(data, "statements")), key=lambda st: st.created_at
-        ),
-        agreements=sorted(
-            (agreement_from(d) for d in _table(data, "agreements")), key=lambda ag: ag.created_at
-        ),
+        statements=[statement_from(d) for d in _table(data, "statements")],
+        agreements=[agreement_from(d) for d in _table(data, "agreements")],
         ratings=[rating_from(d) for d in _table(data, "ratings")],
         revealed=[r for r in meta.get("revealed", []) if isinstance(r, str)],
         blank=bool(meta.get("blank", False)),
@@ -325,6 +322,8 @@ class _Open:
     session: Session
     since: float
     """Monotonic time the current step was entered or last accounted."""
+    deleted: dict[str, int] = field(default_factory=dict)
+    """Document ids of deleted statements and agreements, so undo puts them back in place."""
 
 
 class Store:
@@ -928,6 +927,8 @@ class Store:
         ids = [doc.doc_id for doc in table.all() if doc.get("id") == item_id]
         table.remove(doc_ids=ids)
         items.remove(old)
+        if ids:
+            handle.deleted[item_id] = ids[0]
         return old
 
     def _restore(self, session_id: str, table_name: str, item: Any, doc: dict[str, Any]) -> Any:
@@ -935,7 +936,11 @@ class Store:
         items: list[Any] = getattr(handle.session, table_name)
         if any(i.id == item.id for i in items):
             return item
-        handle.db.table(table_name).insert(doc)
+        table = handle.db.table(table_name)
+        doc_id = handle.deleted.get(item.id)
+        table.insert(Document(doc, doc_id=doc_id) if doc_id else doc)
+        handle.deleted.pop(item.id, None)
+        order = {d.get("id"): d.doc_id for d in table.all()}
         items.append(item)
-        items.sort(key=lambda i: i.created_at)
+        items.sort(key=lambda i: order.get(i.id, 0))
         return item
