@@ -19,6 +19,7 @@ from workshop.model import SessionSummary
 COLUMNS = (("Title", 26), ("Scenario", 18), ("Started", 16), ("Status", 11), ("Statements", 10))
 """Fixed widths: measuring 1,000 rows to size the columns would slow the start."""
 
+
 class HomeScreen(Screen[None]):
     """The list of sessions and the way into them."""
 
@@ -26,6 +27,7 @@ class HomeScreen(Screen[None]):
         Binding("n", "new", "New session", id="new", tooltip="Start a new session"),
         Binding("enter", "resume", "Resume", id="resume", show=True, priority=False),
         Binding("d", "delete", "Delete", id="delete"),
+        Binding("x", "export", "Export", id="export", tooltip="Export the selected transcript"),
         Binding("q", "app.quit", "Quit", id="home-quit"),
     ]
 
@@ -159,6 +161,20 @@ class HomeScreen(Screen[None]):
             return
         self.app.push_screen(screen)
 
+    def action_export(self) -> None:
+        """Open the export dialog on the selected session, as saved."""
+        from screens.export_dialog import ExportDialog
+
+        summary = self.selected
+        if summary is None:
+            return
+        try:
+            session = self.store.load_session(summary.id)
+        except WorkshopError as error:
+            self.notify(str(error), title="Cannot export", severity="error", markup=False)
+            return
+        self.app.push_screen(ExportDialog(session, self.app.scenarios.get(session.scenario_id)))
+
     @work
     async def action_delete(self) -> None:
         summary = self.selected
@@ -186,4 +202,7 @@ class HomeScreen(Screen[None]):
         yield SystemCommand("New session", "Start a session of a scenario", self.action_new)
         if self.selected is not None:
             yield SystemCommand("Resume session", "Open the selected session", self.action_resume)
+            yield SystemCommand(
+                "Export transcript…", "x: the selected session to a file", self.action_export
+            )
             yield SystemCommand("Delete session", "Delete the selected session", self.action_delete)

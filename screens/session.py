@@ -236,7 +236,7 @@ class SessionScreen(Screen[None]):
         except WorkshopError as error:
             self.notify(
                 f"{error} Your text is kept on screen. To keep the session safe, export it "
-                "elsewhere from the command palette (ctrl+p → Export).",
+                "elsewhere from the command palette (ctrl+p → Export transcript…).",
                 title="Not saved",
                 severity="error",
                 timeout=12,
@@ -261,7 +261,7 @@ class SessionScreen(Screen[None]):
                 if self.save("finish") is not None:
                     self.notify(
                         "Workshop finished and saved. Export the transcript from the "
-                        "command palette (ctrl+p).",
+                        "command palette (ctrl+p → Export transcript…).",
                         markup=False,
                     )
                     self._tick()
@@ -301,6 +301,12 @@ class SessionScreen(Screen[None]):
     def action_home(self) -> None:
         self.app.pop_screen()
 
+    def action_export(self) -> None:
+        """Open the export dialog on the session as it is in memory (all that was saved)."""
+        from screens.export_dialog import ExportDialog
+
+        self.app.push_screen(ExportDialog(self.session, self.scenario))
+
     async def _jump(self, index: int) -> None:
         await self.go_to(index)
 
@@ -324,5 +330,8 @@ class SessionScreen(Screen[None]):
         yield SystemCommand("Facilitator notes", "F2: show or hide", self.action_toggle_notes)
         yield SystemCommand(
             "Finish the workshop", "Mark the session finished", lambda: self.save("finish")
+        )
+        yield SystemCommand(
+            "Export transcript…", "Markdown, HTML or JSON, to a file", self.action_export
         )
         yield SystemCommand("Quit to home", "F10: the list of sessions", self.action_home)

@@ -19,7 +19,7 @@ from workshop.model import Scenario, Session
 FORMATS = ("md", "html", "json")
 """The export formats, as `--format` names them; each is also the file extension."""
 
-FORMAT_NAMES = {"md": "Markdown", "html": "HTML page", "json": "JSON (can be imported)"}
+FORMAT_NAMES = {"md": "Markdown", "html": "HTML page", "json": "JSON"}
 """What each format is called in the app."""
 
 EXPORT_FOLDER = "workshop-exports"
