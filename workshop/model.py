@@ -199,6 +199,12 @@ class Session:
     """Keys of steps whose hidden example has been revealed."""
     blank: bool = False
     """Whether the room's screen is blanked."""
+    step_started_at: datetime | None = None
+    """Wall-clock time the console last started timing the current step (None in old files).
+
+    The step's time is `seconds_spent` plus the time since the later of this and the
+    moment the console opened the session; the audience view derives its clock from it.
+    """
     updated_at: datetime | None = None
 
     def statements_of(self, side: str) -> list[Statement]:

@@ -215,6 +215,7 @@ def meta_doc(session: Session) -> dict[str, Any]:
         "current_step": session.current_step,
         "revealed": list(session.revealed),
         "blank": session.blank,
+        "step_started_at": _iso(session.step_started_at),
     }
 
 
@@ -281,6 +282,7 @@ def session_from(data: dict[str, Any]) -> Session:
         ratings=[rating_from(d) for d in _table(data, "ratings")],
         revealed=[r for r in meta.get("revealed", []) if isinstance(r, str)],
         blank=bool(meta.get("blank", False)),
+        step_started_at=_opt_time(meta.get("step_started_at"), "step_started_at"),
     )
 
 
@@ -558,6 +560,7 @@ class Store:
                 StepTime(s.key, s.title, s.type, now if i == 0 else None, 0.0)
                 for i, s in enumerate(scenario.steps)
             ],
+            step_started_at=now,
         )
         return self.add_session(session)
 
@@ -674,6 +677,7 @@ class Store:
                     "current_step",
                     "revealed",
                     "blank",
+                    "step_started_at",
                 )
             }
         )
@@ -687,7 +691,7 @@ class Store:
         steps[session.current_step] = replace(
             current, seconds_spent=current.seconds_spent + now - handle.since
         )
-        self._write_meta(handle, replace(session, steps=steps))
+        self._write_meta(handle, replace(session, steps=steps, step_started_at=self.clock()))
         handle.since = now
 
     def go_to_step(self, session_id: str, index: int) -> Session:
@@ -703,9 +707,12 @@ class Store:
         steps[session.current_step] = replace(
             left, seconds_spent=left.seconds_spent + now - handle.since
         )
+        wall = self.clock()
         if steps[index].entered_at is None:
-            steps[index] = replace(steps[index], entered_at=self.clock())
-        self._write_meta(handle, replace(session, steps=steps, current_step=index))
+            steps[index] = replace(steps[index], entered_at=wall)
+        self._write_meta(
+            handle, replace(session, steps=steps, current_step=index, step_started_at=wall)
+        )
         handle.since = now
         return session
 
