@@ -25,6 +25,7 @@ from workshop.model import (
     Statement,
     StepTime,
 )
+from workshop.store import agreement_doc, rating_doc, statement_doc
 
 SCHEMA = "workshop.transcript/1"
 """The value of the top-level `schema` field this module writes and reads."""
@@ -91,35 +92,10 @@ def to_transcript(session: Session, anonymize: bool = False) -> dict[str, Any]:
             }
             for s in steps
         ],
-        "statements": [
-            {
-                "id": st.id,
-                "side": st.side,
-                "speaker": st.speaker,
-                "text": st.text,
-                "tags": list(st.tags),
-                "created_at": _iso(st.created_at),
-                "edited_at": _iso(st.edited_at),
-                "step": st.step,
-            }
-            for st in session.statements
-        ],
-        "agreements": [
-            {
-                "id": ag.id,
-                "text": ag.text,
-                "tag": ag.tag,
-                "owner": ag.owner,
-                "due": ag.due.isoformat() if ag.due else None,
-                "created_at": _iso(ag.created_at),
-                "step": ag.step,
-            }
-            for ag in session.agreements
-        ],
-        "ratings": [
-            {"step": r.step, "item": r.item, "score": r.score, "note": r.note}
-            for r in session.ratings
-        ],
+        # Statements, agreements and ratings have the same fields here as in the store.
+        "statements": [statement_doc(st) for st in session.statements],
+        "agreements": [agreement_doc(ag) for ag in session.agreements],
+        "ratings": [rating_doc(r) for r in session.ratings],
         "summary": {"tag_counts": counts},
     }
 
