@@ -13,6 +13,7 @@ from tests.transcript_fixtures import PEOPLE, erm_session, mars_venus_session
 from workshop.cli import main
 from workshop.errors import InvalidTranscript
 from workshop.model import Scenario
+from workshop.scenario import discover
 from workshop.store import Store
 from workshop.transcript import (
     SCHEMA,
@@ -574,3 +575,20 @@ def test_anonymize_handles_shared_name_parts_and_team_owners(
         "Participant 1 and Facilitator",
     ]
     assert "Park" not in dumps(data)
+
+
+def test_import_keeps_the_order_statements_were_said_in(tmp_path: Path) -> None:
+    """The clock may go back (another laptop, a time zone): the said order wins, not the time."""
+    scenario = next(s for s in discover()[0] if s.id == "mars-venus")
+    store = Store(tmp_path / "a")
+    session = store.create_session(scenario, "Order")
+    first = store.add_statement(session.id, "marketing", "said first")
+    store.add_statement(session.id, "it", "said second")
+    text = dumps(to_transcript(store.session(session.id)))
+    later = first.created_at.replace(year=first.created_at.year + 1).isoformat()
+    text = text.replace(
+        f'"created_at": "{first.created_at.isoformat()}"', f'"created_at": "{later}"', 1
+    )
+    imported = from_transcript(json.loads(text), "order.json")
+    assert [s.text for s in imported.statements] == ["said first", "said second"]
+    assert dumps(to_transcript(imported)) == text

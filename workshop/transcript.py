@@ -553,8 +553,8 @@ def _session(data: Any) -> Session:
         sides=sides,
         taxonomy=taxonomy,
         steps=steps,
-        statements=sorted(statements, key=lambda st: st.created_at),
-        agreements=sorted(agreements, key=lambda ag: ag.created_at),
+        statements=statements,
+        agreements=agreements,
         ratings=ratings,
     )
     _check_summary(data["summary"], session)
