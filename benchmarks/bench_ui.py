@@ -24,12 +24,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from textual.app import App, ComposeResult
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from benchmarks.bench_store import fill, template
 from screens.app import build_app
 from screens.session import SessionScreen
-from screens.widgets import StatementList
+from screens.widgets import SessionTable, StatementList
 from workshop.scenario import discover
 from workshop.store import Store
 
@@ -57,7 +57,7 @@ async def home_ready_ms(data_dir: Path, rows: int) -> float:
     app = build_app(data_dir)
     async with app.run_test(size=(100, 30)) as pilot:
         while True:
-            tables = app.screen.query(DataTable)
+            tables = app.screen.query(SessionTable)
             if tables and tables.first().row_count == rows:
                 break
             await pilot.pause(0.001)

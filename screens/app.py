@@ -24,7 +24,9 @@ class WorkshopApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-normal"), (150, "-wide")]
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="quit", show=False, tooltip="Quit (everything is saved)"),
+        Binding(
+            "ctrl+q", "quit", "Quit", id="quit", show=False, tooltip="Quit (everything is saved)"
+        ),
     ]
 
     def __init__(

@@ -10,14 +10,15 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import Footer, Label, Static
 
 from screens.dialogs import ConfirmDialog, NewSessionDialog
+from screens.widgets import SessionTable
 from workshop.errors import SessionLocked, WorkshopError
 from workshop.model import SessionSummary
 
-COLUMNS = (("Title", 26), ("Scenario", 18), ("Started", 16), ("Status", 11), ("Statements", 10))
-"""Fixed widths: measuring 1,000 rows to size the columns would slow the start."""
+COLUMNS = (("Title", 0), ("Scenario", 24), ("Started", 16), ("Status", 11), ("Statements", 10))
+"""Widths in cells; the title takes what the others leave."""
 
 
 class HomeScreen(Screen[None]):
@@ -25,7 +26,6 @@ class HomeScreen(Screen[None]):
 
     BINDINGS = [
         Binding("n", "new", "New session", id="new", tooltip="Start a new session"),
-        Binding("enter", "resume", "Resume", id="resume", show=True, priority=False),
         Binding("d", "delete", "Delete", id="delete"),
         Binding("x", "export", "Export", id="export", tooltip="Export the selected transcript"),
         Binding("q", "app.quit", "Quit", id="home-quit"),
@@ -43,16 +43,10 @@ class HomeScreen(Screen[None]):
         with Vertical(id="home"):
             yield Label("workshop", id="home-title")
             yield Static("", id="home-subtitle")
-            table: DataTable = DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
-            yield table
+            yield SessionTable(COLUMNS, id="sessions")
             yield Static("", id="home-empty")
             yield Static("", id="home-problems", classes="problems")
         yield Footer()
-
-    def on_mount(self) -> None:
-        table = self.query_one("#sessions", DataTable)
-        for label, width in COLUMNS:
-            table.add_column(label, width=width)
 
     def on_screen_resume(self) -> None:
         self.refresh_list()
@@ -61,20 +55,22 @@ class HomeScreen(Screen[None]):
         """Re-read the store's session list (cheap: the catalogue) and show it."""
         summaries, damaged = self.store.list_sessions()
         self.summaries = summaries
-        table = self.query_one("#sessions", DataTable)
+        table = self.query_one(SessionTable)
         selected = self.selected
-        table.clear()
-        for s in summaries:
-            table.add_row(
-                Content(s.title),
-                Content(s.scenario_title or s.scenario_id),
-                s.started_at.strftime("%Y-%m-%d %H:%M"),
-                s.status,
-                Content(str(s.statement_count)),
-                key=s.id,
-            )
+        table.set_rows(
+            [
+                (
+                    s.title,
+                    s.scenario_title or s.scenario_id,
+                    s.started_at.strftime("%Y-%m-%d %H:%M"),
+                    s.status,
+                    str(s.statement_count),
+                )
+                for s in summaries
+            ]
+        )
         if selected is not None and selected.id in {s.id for s in summaries}:
-            table.move_cursor(row=[s.id for s in summaries].index(selected.id))
+            table.cursor = [s.id for s in summaries].index(selected.id)
         count = len(summaries)
         self.query_one("#home-subtitle", Static).update(
             Content(f"{count} session{'s' if count != 1 else ''} in {self.store.data_dir}")
@@ -94,12 +90,12 @@ class HomeScreen(Screen[None]):
     @property
     def selected(self) -> SessionSummary | None:
         """The session under the cursor."""
-        table = self.query_one("#sessions", DataTable)
-        if not self.summaries or table.cursor_row < 0 or table.cursor_row >= len(self.summaries):
+        cursor = self.query_one(SessionTable).cursor
+        if not 0 <= cursor < len(self.summaries):
             return None
-        return self.summaries[table.cursor_row]
+        return self.summaries[cursor]
 
-    @on(DataTable.RowSelected)
+    @on(SessionTable.Selected)
     def _row_selected(self) -> None:
         self.action_resume()
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import events
-from textual.widgets import DataTable
 from tinydb import TinyDB
 
 from screens.app import build_app
 from screens.session import SessionScreen
-from screens.widgets import CaptureBox, StatementList
+from screens.widgets import CaptureBox, SessionTable, StatementList
 from tests.conftest import Clock
 
 VENUS = [
@@ -162,7 +161,7 @@ async def test_quit_mid_capture_and_resume_on_the_same_step(data_dir: Path) -> N
 
     again = build_app(data_dir, clock=Clock())
     async with again.run_test(size=(120, 36)) as pilot:
-        table = again.screen.query_one(DataTable)
+        table = again.screen.query_one(SessionTable)
         assert table.row_count == 1
         await pilot.press("enter")
         await pilot.pause()
@@ -201,7 +200,7 @@ async def test_hostile_text_is_stored_and_shown_literally(data_dir: Path) -> Non
         assert shown == [*HOSTILE, "[b]Bo[/b]: ctrl chars]0;pwned gone"]
         await pilot.press("f10")
         await pilot.pause()
-        row = app.screen.query_one(DataTable).get_row_at(0)
+        row = app.screen.query_one(SessionTable).rows[0]
         assert str(row[0]) == "[@click=app.quit]title[/]"
 
 

@@ -11,12 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable
 
 from screens.app import build_app
 from screens.dialogs import ConfirmDialog
 from screens.session import SessionScreen
-from screens.widgets import CaptureBox
+from screens.widgets import CaptureBox, SessionTable
 from tests.conftest import Clock
 from workshop.scenario import discover
 from workshop.store import Store
@@ -58,7 +57,7 @@ async def test_damaged_files_are_listed_by_name_and_left_untouched(data_dir: Pat
             assert f"Damaged: {name}:" in problems
         assert "the file is empty" in problems
         assert "another version of workshop" in problems
-        assert app.screen.query_one(DataTable).row_count == 1  # the good one still works
+        assert app.screen.query_one(SessionTable).row_count == 1  # the good one still works
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
