@@ -28,6 +28,13 @@ class HomeScreen(Screen[None]):
         Binding("n", "new", "New session", id="new", tooltip="Start a new session"),
         Binding("d", "delete", "Delete", id="delete"),
         Binding("x", "export", "Export", id="export", tooltip="Export the selected transcript"),
+        Binding(
+            "p",
+            "present",
+            "Present",
+            id="present",
+            tooltip="Show the selected session to the room in a second window",
+        ),
         Binding("q", "app.quit", "Quit", id="home-quit"),
     ]
 
@@ -157,6 +164,17 @@ class HomeScreen(Screen[None]):
             return
         self.app.push_screen(screen)
 
+    def action_present(self) -> None:
+        """Say how to open the room's view of the selected session in a second window."""
+        from screens.console import PresentDialog, present_command
+
+        summary = self.selected
+        if summary is None:
+            return
+        scenario = self.app.scenarios.get(summary.scenario_id)
+        command = present_command(self.store.data_dir, summary.id, scenario)
+        self.app.push_screen(PresentDialog(command, summary.title))
+
     def action_export(self) -> None:
         """Open the export dialog on the selected session, as saved."""
         from screens.export_dialog import ExportDialog
@@ -200,5 +218,10 @@ class HomeScreen(Screen[None]):
             yield SystemCommand("Resume session", "Open the selected session", self.action_resume)
             yield SystemCommand(
                 "Export transcript…", "x: the selected session to a file", self.action_export
+            )
+            yield SystemCommand(
+                "Present on a second window…",
+                "p: the command that opens the room's view of the selected session",
+                self.action_present,
             )
             yield SystemCommand("Delete session", "Delete the selected session", self.action_delete)

@@ -14,6 +14,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Markdown, Static
 
+from screens.console import ConsoleBar, PresentDialog, present_command
 from screens.steps import STEP_VIEWS, StepView
 from workshop.compat import check_resume
 from workshop.errors import SessionReadOnly, WorkshopError
@@ -80,6 +81,7 @@ class Agenda(Vertical):
 class SessionScreen(Screen[None]):
     """One session, step by step. Keys here work in every step, also while typing."""
 
+    CSS_PATH = "console.tcss"
     BINDINGS = [
         Binding(
             "pagedown",
@@ -170,6 +172,7 @@ class SessionScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield SessionHeader(id="header")
+        yield ConsoleBar(id="console-bar")
         with Horizontal(id="body"):
             yield Agenda(id="agenda")
             yield Vertical(id="stage")
@@ -201,6 +204,7 @@ class SessionScreen(Screen[None]):
             self.session, self.step, self.step.timebox * 60 - elapsed
         )
         self.query_one(Agenda).show(self.session, self.scenario, elapsed)
+        self.query_one(ConsoleBar).tick()
 
     async def _show_step(self) -> None:
         stage = self.query_one("#stage", Vertical)
@@ -293,10 +297,29 @@ class SessionScreen(Screen[None]):
 
     def action_blank(self) -> None:
         blank = self.query_one("#blank")
-        new = not blank.display
+        presenting = self.query_one(ConsoleBar).presenting
+        new = not (self.session.blank if presenting else blank.display)
         if not self.read_only:
             self.save("set_blank", new)
-        blank.display = new
+        blank.display = new and not presenting  # presenting: the audience view goes black
+        self._tick()
+
+    @on(ConsoleBar.Presenting)
+    def _presenting(self, event: ConsoleBar.Presenting) -> None:
+        """An audience view opened (the room watches it) or closed (the room may see this)."""
+        self.notes_visible = event.presenting
+        self.query_one("#blank").display = self.session.blank and not event.presenting
+        self.notify(
+            "The audience view is open: your notes are shown here (F2 hides them)."
+            if event.presenting
+            else "The audience view closed: the room may see this window again; notes hidden.",
+            markup=False,
+        )
+
+    def action_present(self) -> None:
+        """Say how to open the audience view of this session in a second window."""
+        command = present_command(self.store.data_dir, self.session_id, self.scenario)
+        self.app.push_screen(PresentDialog(command, self.session.title))
 
     def action_home(self) -> None:
         self.app.pop_screen()
@@ -328,6 +351,11 @@ class SessionScreen(Screen[None]):
         )
         yield SystemCommand("Blank screen", "F4 (or b / .)", self.action_blank)
         yield SystemCommand("Facilitator notes", "F2: show or hide", self.action_toggle_notes)
+        yield SystemCommand(
+            "Present on a second window…",
+            "The command that opens the room's view of this session",
+            self.action_present,
+        )
         yield SystemCommand(
             "Finish the workshop", "Mark the session finished", lambda: self.save("finish")
         )

@@ -23,6 +23,7 @@ PROJECTOR = Theme(
         "side-2": "#66E0FF",
         "side-3": "#6CFF9A",
         "muted": "#D0D0D0",
+        "markdown-h6-color": "#D0D0D0",
         "footer-key-foreground": "#FFD84D",
         "block-cursor-foreground": "#000000",
         "block-cursor-background": "#FFD84D",

@@ -1,0 +1,520 @@
+"""The audience view: what the room sees on the projector, following the console.
+
+It reads the session through the store (never writes it, never takes its lock),
+re-reading the file whenever its stamp changes, and shows only what the room should
+see: no facilitator notes, no hidden example before it is revealed, no other sessions.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Digits, Label, Markdown, Static
+
+from screens.session import clock_text
+from screens.steps import PART_TITLES, agreement_content, count_rows
+from screens.widgets import Bars, heat_content, side_class, side_label, tag_labels
+from workshop import presence
+from workshop.compat import check_resume
+from workshop.errors import AmbiguousSessionId, SessionDamaged, SessionNotFound
+from workshop.model import Scenario, Session, Statement, Step
+
+POLL_SECONDS = 0.25
+"""How often the audience view checks the session file for a change."""
+
+REREAD_EVERY = 8
+"""Re-read the file every this many polls even if its stamp looks the same.
+
+Two saves within one tick of the file system's clock that leave the size unchanged
+(a tag swapped for one as long) keep the stamp; this bounds how long that can hide.
+"""
+
+
+def statements_of_step(
+    session: Session, scenario: Scenario, step: Step, side: str
+) -> list[Statement]:
+    """The statements of `side` said in capture step `step` (older files: the first capture)."""
+    first = next((s.key for s in scenario.steps if s.type == "capture"), None)
+    return [
+        st
+        for st in session.statements_of(side)
+        if st.step == step.key or (st.step is None and step.key == first)
+    ]
+
+
+def said(statement: Statement, session: Session, with_side: bool = False) -> Content:
+    """A statement as the room reads it: side, speaker, text; its tags on a line below."""
+    parts: list[Content | str | tuple[str, str]] = []
+    if with_side:
+        style = f"bold ${side_class(session, statement.side)[1:]}"
+        parts.append((f"{side_label(session, statement.side)}  ", style))
+    else:
+        parts.append("• ")
+    if statement.speaker:
+        parts.append((f"{statement.speaker}: ", "italic"))
+    parts.append(Content(statement.text))
+    if statement.tags:
+        parts.append(("\n  " + tag_labels(session, statement.tags), "bold"))
+    return Content.assemble(*parts)
+
+
+def lines(items: list[Content], empty: str) -> Content:
+    """`items` one per line, or the sentence `empty`."""
+    return Content("\n").join(items) if items else Content(empty)
+
+
+# -- the step views -------------------------------------------------------------------
+
+
+class AudienceView(Vertical):
+    """Base of the audience's step views: built for one step, refreshed from each read."""
+
+    def __init__(self, session: Session, scenario: Scenario, step: Step) -> None:
+        super().__init__(classes=f"aud-view aud-{step.type}")
+        self.session = session
+        self.scenario = scenario
+        self.step = step
+
+    def on_mount(self) -> None:
+        self.show(self.session, 0.0)
+
+    def show(self, session: Session, elapsed: float) -> None:
+        """Show `session` as read; `elapsed` is the time spent in the current step."""
+        self.session = session
+
+
+class BriefAudience(AudienceView):
+    """The projected text; the hidden example only once it is revealed."""
+
+    example_shown = False
+    """Whether the revealed example is (being) put on screen."""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="aud-scroll"):
+            yield Markdown(self.step.text, classes="projected")
+
+    def show(self, session: Session, elapsed: float) -> None:
+        super().show(session, elapsed)
+        revealed = bool(self.step.reveal) and self.step.key in session.revealed
+        if revealed and not self.example_shown:
+            self.example_shown = True
+            self.run_worker(self._reveal(), group="reveal")
+        elif self.example_shown and not revealed:
+            self.example_shown = False
+            self.workers.cancel_group(self, "reveal")
+            self.query("#aud-reveal").remove()  # not even kept in the page while hidden
+
+    async def _reveal(self) -> None:
+        """Add the example below the text and scroll to it: the room is meant to read it now."""
+        scroll = self.query_one(".aud-scroll", VerticalScroll)
+        example = Markdown(id="aud-reveal", classes="reveal")
+        await scroll.mount(example)
+        await example.update(self.step.reveal)
+        self.call_after_refresh(scroll.scroll_end, animate=False)
+
+
+class CaptureAudience(AudienceView):
+    """One column per side; statements appear as they are captured."""
+
+    def compose(self) -> ComposeResult:
+        if self.step.prompt:
+            yield Static(Content(self.step.prompt), classes="aud-prompt")
+        with Horizontal(classes="aud-columns"):
+            for side in self.step.sides:
+                with Vertical(classes=f"aud-side {side_class(self.session, side)}"):
+                    yield Label("", classes="aud-side-title")
+                    with VerticalScroll(classes="aud-side-scroll"):
+                        yield Static("", classes="aud-statements")
+
+    def show(self, session: Session, elapsed: float) -> None:
+        super().show(session, elapsed)
+        columns = self.query(".aud-side").results(Vertical)
+        for side, column in zip(self.step.sides, columns, strict=False):
+            spoken = statements_of_step(session, self.scenario, self.step, side)
+            column.query_one(".aud-side-title", Label).update(
+                Content(f"{side_label(session, side)} · {len(spoken)}")
+            )
+            text = lines(
+                [said(st, session) for st in spoken],
+                "Nothing said yet.",
+            )
+            body = column.query_one(".aud-statements", Static)
+            if body.content != text:
+                body.update(text)
+                column.query_one(".aud-side-scroll").scroll_end(animate=False, immediate=False)
+
+
+class TagAudience(AudienceView):
+    """The statements with their tags, and the counts building up per side."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="aud-tag-body"):
+            with VerticalScroll(classes="aud-tag-list"):
+                yield Static("", id="aud-tagged-statements")
+            with VerticalScroll(classes="aud-tag-side"):
+                yield Static("", id="aud-tag-progress")
+                yield Bars(id="aud-tag-bars")
+
+    def _statements(self, session: Session) -> list[Statement]:
+        source = self.step.source
+        if not source:
+            return list(session.statements)
+        first = next((s.key for s in self.scenario.steps if s.type == "capture"), None)
+        return [
+            st
+            for st in session.statements
+            if st.step in source or (st.step is None and source[0] == first)
+        ]
+
+    def show(self, session: Session, elapsed: float) -> None:
+        super().show(session, elapsed)
+        taxonomy = self.scenario.taxonomy(self.step.taxonomy)
+        keys = {t.key for t in taxonomy.tags} if taxonomy else set()
+        statements = self._statements(session)
+        tagged = sum(1 for st in statements if keys & set(st.tags))
+        self.query_one("#aud-tagged-statements", Static).update(
+            lines(
+                [said(st, session, with_side=True) for st in statements],
+                "No statements yet.",
+            )
+        )
+        self.query_one("#aud-tag-progress", Static).update(
+            Content(f"{tagged} of {len(statements)} statements tagged")
+        )
+        if taxonomy is not None:
+            self.query_one(Bars).show(count_rows(session, taxonomy.key, self.scenario))
+
+
+class RatingAudience(AudienceView):
+    """Each item with its heat strip and the room's evidence."""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="aud-scroll"):
+            for item in self.step.items:
+                with Vertical(classes="aud-rating"):
+                    with Horizontal(classes="aud-rating-row"):
+                        yield Label(Content(item.label), classes="rating-label")
+                        yield Static("", classes="heat")
+                    if item.description:
+                        yield Static(Content(item.description), classes="aud-rating-text")
+                    yield Static("", classes="aud-rating-note")
+
+    def show(self, session: Session, elapsed: float) -> None:
+        super().show(session, elapsed)
+        rows = self.query(".aud-rating").results(Vertical)
+        for row, item in zip(rows, self.step.items, strict=False):
+            rating = session.rating(self.step.key, item.key)
+            score = rating.score if rating else None
+            heat = row.query_one(".heat", Static)
+            heat.update(heat_content(score, self.step.scale))
+            for level in range(4):
+                heat.set_class(score is not None and min(score, 3) == level, f"-level-{level}")
+            note = row.query_one(".aud-rating-note", Static)
+            note.display = bool(rating and rating.note)
+            note.update(Content(f"Evidence: {rating.note}") if rating and rating.note else "")
+
+
+class AgreeAudience(AudienceView):
+    """The step's text and the agreements as they are written."""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="aud-scroll"):
+            if self.step.text:
+                yield Markdown(self.step.text, classes="projected")
+            yield Label("Agreements", classes="part-title")
+            yield Static("", id="aud-agreements")
+
+    def show(self, session: Session, elapsed: float) -> None:
+        super().show(session, elapsed)
+        self.query_one("#aud-agreements", Static).update(
+            lines([agreement_content(a, session) for a in session.agreements], "None yet.")
+        )
+
+
+class SummaryAudience(AudienceView):
+    """The room's own data: counts, time per step, agreements, ratings."""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="aud-scroll"):
+            with Horizontal(classes="summary-body"):
+                if self.step.text:
+                    yield Markdown(self.step.text, classes="projected summary-text")
+                with Vertical(classes="summary-parts"):
+                    for part in self.step.show:
+                        yield Label(PART_TITLES[part], classes="part-title")
+                        if part == "counts":
+                            yield Bars(id="aud-summary-bars")
+                        else:
+                            yield Static("", id=f"aud-summary-{part}")
+
+    def show(self, session: Session, elapsed: float) -> None:
+        super().show(session, elapsed)
+        show = self.step.show
+        if "counts" in show and self.step.taxonomy:
+            self.query_one(Bars).show(count_rows(session, self.step.taxonomy, self.scenario))
+        if "time" in show:
+            rows = []
+            for index, (time, step) in enumerate(
+                zip(session.steps, self.scenario.steps, strict=False)
+            ):
+                spent = elapsed if index == session.current_step else time.seconds_spent
+                minutes = f"{spent / 60:.1f} of {step.timebox:g} min"
+                rows.append(Content(f"{index + 1:>2}. {time.title} · {minutes}"))
+            self.query_one("#aud-summary-time", Static).update(lines(rows, ""))
+        if "agreements" in show:
+            self.query_one("#aud-summary-agreements", Static).update(
+                lines([agreement_content(a, session) for a in session.agreements], "None yet.")
+            )
+        if "ratings" in show:
+            rows = []
+            for step in self.scenario.steps:
+                for item in step.items:
+                    rating = session.rating(step.key, item.key)
+                    rows.append(
+                        Content.assemble(
+                            f"{item.label:<34}",
+                            heat_content(rating.score if rating else None, step.scale),
+                        )
+                    )
+            self.query_one("#aud-summary-ratings", Static).update(lines(rows, "Nothing rated."))
+
+
+AUDIENCE_VIEWS: dict[str, type[AudienceView]] = {
+    "brief": BriefAudience,
+    "capture": CaptureAudience,
+    "tag": TagAudience,
+    "rating": RatingAudience,
+    "agree": AgreeAudience,
+    "summary": SummaryAudience,
+}
+
+
+# -- the screen ---------------------------------------------------------------------------
+
+
+class AudienceHeader(Horizontal):
+    """The step's title and place in the agenda, and its timebox as a large clock."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="aud-heading"):
+            yield Label("", id="aud-title")
+            yield Label("", id="aud-step")
+        yield Digits("", id="aud-clock")
+
+    def show(self, session: Session, step: Step, remaining: float) -> None:
+        """Show `step` of `session` with `remaining` seconds of its timebox (negative: over)."""
+        self.query_one("#aud-title", Label).update(Content(step.title))
+        place = f"Step {session.current_step + 1} of {len(session.steps)}"
+        timebox = f"{step.timebox:g} min"
+        self.query_one("#aud-step", Label).update(
+            Content(f"{place} · {timebox}" if remaining >= 0 else f"{place} · over the {timebox}")
+        )
+        clock = self.query_one("#aud-clock", Digits)
+        text = clock_text(remaining) if remaining >= 0 else f"-{clock_text(remaining)}"
+        if clock.value != text:
+            clock.update(text)
+        clock.set_class(remaining < 0, "-over")
+
+
+class AudienceScreen(Screen[None]):
+    """The room's window: follows session `session_ref` (an id or a unique prefix)."""
+
+    CSS_PATH = "audience.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-normal"), (180, "-wide")]
+
+    def __init__(self, session_ref: str) -> None:
+        super().__init__()
+        self.session_ref = session_ref
+        self.session_id: str | None = None
+        """The resolved id, once the reference names exactly one stored session."""
+        self.session: Session | None = None
+        """The session as last read, None while it cannot be read."""
+        self.state = "starting"
+        """What is shown: "show", "blank", "waiting" or "problem"."""
+        self._stamp: tuple[int, int] | None = None
+        self._polls = 0
+        self._view_key: tuple[str, int] | None = None
+        self.scenario: Scenario | None = None
+        """The pack of the session shown."""
+
+    @property
+    def store(self):  # noqa: ANN201 - the app's store
+        return self.app.store
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="aud-show"):
+            yield AudienceHeader(id="aud-header")
+            yield Vertical(id="aud-stage")
+        with Vertical(id="aud-message"):
+            yield Label("", id="aud-message-title")
+            yield Static("", id="aud-message-text")
+        yield Static("", id="aud-blank")
+
+    async def on_mount(self) -> None:
+        self._set_state("starting")
+        await self.poll()
+        self.set_interval(POLL_SECONDS, self.poll)
+        self.set_interval(presence.HEARTBEAT_SECONDS, self._beat)
+
+    def on_unmount(self) -> None:
+        if self.session_id is not None:
+            presence.leave(presence.heartbeat_path(self.store.sessions_dir, self.session_id))
+
+    # -- following --------------------------------------------------------------------
+
+    async def poll(self) -> None:
+        """Check the session file; re-read and redraw when it changed. Never raises."""
+        try:
+            await self._follow()
+        except Exception as error:  # noqa: BLE001 - the room never sees a traceback
+            self.log.error("audience view", error)
+            self._say(
+                "Something went wrong",
+                f"The session could not be shown ({type(error).__name__}: {error}). "
+                "This screen keeps trying.",
+            )
+
+    async def _follow(self) -> None:
+        if self.session_id is None:
+            try:
+                self.session_id = self.store.resolve(self.session_ref)
+            except (SessionNotFound, AmbiguousSessionId) as error:
+                self._say("No session to show", f"{error} This screen keeps checking.")
+                return
+        sid = self.session_id
+        stamp = self.store.file_stamp(sid)
+        if stamp is None:
+            self._gone(sid)
+            return
+        self._polls += 1
+        if stamp != self._stamp or self.session is None or self._polls % REREAD_EVERY == 0:
+            try:
+                session = self.store.load_session(sid)
+            except SessionNotFound:
+                self._gone(sid)
+                return
+            except SessionDamaged as error:
+                self._stamp, self.session = stamp, None
+                self._say(
+                    "The session cannot be shown",
+                    f"Its file {error.file_name} cannot be read: {error.problem}. "
+                    "It was left untouched; this screen keeps checking.",
+                )
+                return
+            self._stamp = stamp
+            if session != self.session or self.state in ("problem", "starting"):
+                self.session = session
+                if not await self._redraw(session):
+                    return
+        await self._show_state()
+
+    def _gone(self, sid: str) -> None:
+        presence.leave(presence.heartbeat_path(self.store.sessions_dir, sid))
+        if self.session is not None or self._view_key is not None:
+            text = f"Session {sid} was deleted while it was shown."
+        else:
+            text = f"Session {sid} is not stored (it may have been deleted)."
+        self.session, self._stamp = None, None
+        self._say("No session to show", f"{text} This screen keeps checking.")
+
+    def _scenario(self, session: Session) -> Scenario | None:
+        scenario = self.app.scenarios.get(session.scenario_id)
+        if scenario is None:
+            self._say(
+                "The session cannot be shown",
+                f"Its scenario pack '{session.scenario_id}' is not installed here: add it to the "
+                "packs folder or pass the same --content-dir as the console.",
+            )
+            return None
+        problems = check_resume(session, scenario)
+        if not problems and [s.key for s in session.steps] != [s.key for s in scenario.steps]:
+            problems = [f"The pack '{scenario.id}' now has other steps than this session."]
+        if problems:
+            self._say("The session cannot be shown", " ".join(problems))
+            return None
+        return scenario
+
+    async def _redraw(self, session: Session) -> bool:
+        """Rebuild the step view if the step changed, else refresh it; False on a problem."""
+        scenario = self._scenario(session)
+        if scenario is None:
+            self._view_key = None
+            return False
+        stage = self.query_one("#aud-stage", Vertical)
+        key = (scenario.id, session.current_step)
+        if key != self._view_key:
+            await stage.remove_children()
+            step = scenario.steps[session.current_step]
+            await stage.mount(AUDIENCE_VIEWS[step.type](session, scenario, step))
+            self._view_key = key
+        self.scenario = scenario
+        return True
+
+    async def _show_state(self) -> None:
+        session = self.session
+        assert session is not None
+        holder = self.store.holder(session.id)
+        if holder is None:
+            self._say(
+                "Waiting for the facilitator",
+                Content.assemble(
+                    Content(session.title),
+                    " is not open in the console right now. This screen follows it again "
+                    "as soon as the facilitator opens it.",
+                ),
+                state="waiting",
+            )
+            return
+        if self.state == "starting" or self.state == "problem":
+            self._beat()
+        assert self.scenario is not None
+        elapsed = presence.step_elapsed(session, holder.since, self._now())
+        step = self.scenario.steps[session.current_step]
+        for view in self.query_one("#aud-stage").query(AudienceView):
+            view.show(session, elapsed)
+        self.query_one(AudienceHeader).show(session, step, step.timebox * 60 - elapsed)
+        self._set_state("blank" if session.blank else "show")
+
+    def _now(self) -> datetime:
+        return self.store.clock()
+
+    def _beat(self) -> None:
+        if self.session_id is not None and self.session is not None:
+            presence.beat(presence.heartbeat_path(self.store.sessions_dir, self.session_id))
+
+    # -- what is on screen ----------------------------------------------------------
+
+    def _say(self, title: str, text: str | Content, state: str = "problem") -> None:
+        self.query_one("#aud-message-title", Label).update(Content(title))
+        self.query_one("#aud-message-text", Static).update(
+            text if isinstance(text, Content) else Content(text)
+        )
+        self._set_state(state)
+
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        self.query_one("#aud-show").display = state == "show"
+        self.query_one("#aud-message").display = state in ("waiting", "problem")
+        self.query_one("#aud-blank").display = state == "blank"
+
+    def shown_text(self) -> str:
+        """Everything the room can read right now, as plain text (for tests)."""
+        parts: list[str] = []
+        for widget in self.query("Label, Static, Markdown, Digits"):
+            nodes = [widget, *widget.ancestors]
+            if not all(n.display for n in nodes if isinstance(n, Widget)):
+                continue
+            if any(isinstance(n, Markdown) for n in widget.ancestors):
+                continue  # a block of a Markdown, counted with its source
+            if isinstance(widget, Markdown):
+                parts.append(widget.source)
+            elif isinstance(widget, Digits):
+                parts.append(widget.value)
+            elif isinstance(widget, Static):
+                parts.append(str(widget.content))
+        return "\n".join(parts)
