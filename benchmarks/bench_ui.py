@@ -99,7 +99,7 @@ def count(app) -> int:  # noqa: ANN001
 
 
 RSS_CHILD = """
-import asyncio, json, resource, sys
+import asyncio, json, sys
 from pathlib import Path
 async def main(kind, data_dir):
     if kind == "bare":
@@ -113,7 +113,10 @@ async def main(kind, data_dir):
     else:
         from benchmarks.bench_ui import home_ready_ms
         await home_ready_ms(Path(data_dir), 1000)
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across exec.
+    status = Path("/proc/self/status").read_text()
+    hwm = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+    print(int(hwm.split()[1]) / 1024)
 asyncio.run(main(sys.argv[1], sys.argv[2]))
 """
 
