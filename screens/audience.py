@@ -63,6 +63,18 @@ def said(statement: Statement, session: Session, with_side: bool = False) -> Con
     return Content.assemble(*parts)
 
 
+def put(widget: Static, content: Content) -> bool:
+    """Show `content` in `widget` unless it already does (no redraw 4 times a second).
+
+    Returns whether the widget changed.
+    """
+    old = widget.content
+    if isinstance(old, Content) and old.plain == content.plain and old.spans == content.spans:
+        return False
+    widget.update(content)
+    return True
+
+
 def lines(items: list[Content], empty: str) -> Content:
     """`items` one per line, or the sentence `empty`."""
     return Content("\n").join(items) if items else Content(empty)
@@ -82,6 +94,11 @@ class AudienceView(Vertical):
 
     def on_mount(self) -> None:
         self.show(self.session, 0.0)
+
+    @property
+    def live(self) -> bool:
+        """Whether the view shows the step's running time, so is redrawn on every poll."""
+        return False
 
     def show(self, session: Session, elapsed: float) -> None:
         """Show `session` as read; `elapsed` is the time spent in the current step."""
@@ -136,16 +153,16 @@ class CaptureAudience(AudienceView):
         columns = self.query(".aud-side").results(Vertical)
         for side, column in zip(self.step.sides, columns, strict=False):
             spoken = statements_of_step(session, self.scenario, self.step, side)
-            column.query_one(".aud-side-title", Label).update(
-                Content(f"{side_label(session, side)} · {len(spoken)}")
+            put(
+                column.query_one(".aud-side-title", Label),
+                Content(f"{side_label(session, side)} · {len(spoken)}"),
             )
             text = lines(
                 [said(st, session) for st in spoken],
                 "Nothing said yet.",
             )
             body = column.query_one(".aud-statements", Static)
-            if body.content != text:
-                body.update(text)
+            if put(body, text):
                 column.query_one(".aud-side-scroll").scroll_end(animate=False, immediate=False)
 
 
@@ -177,14 +194,16 @@ class TagAudience(AudienceView):
         keys = {t.key for t in taxonomy.tags} if taxonomy else set()
         statements = self._statements(session)
         tagged = sum(1 for st in statements if keys & set(st.tags))
-        self.query_one("#aud-tagged-statements", Static).update(
+        put(
+            self.query_one("#aud-tagged-statements", Static),
             lines(
                 [said(st, session, with_side=True) for st in statements],
                 "No statements yet.",
-            )
+            ),
         )
-        self.query_one("#aud-tag-progress", Static).update(
-            Content(f"{tagged} of {len(statements)} statements tagged")
+        put(
+            self.query_one("#aud-tag-progress", Static),
+            Content(f"{tagged} of {len(statements)} statements tagged"),
         )
         if taxonomy is not None:
             self.query_one(Bars).show(count_rows(session, taxonomy.key, self.scenario))
@@ -211,12 +230,12 @@ class RatingAudience(AudienceView):
             rating = session.rating(self.step.key, item.key)
             score = rating.score if rating else None
             heat = row.query_one(".heat", Static)
-            heat.update(heat_content(score, self.step.scale))
+            put(heat, heat_content(score, self.step.scale))
             for level in range(4):
                 heat.set_class(score is not None and min(score, 3) == level, f"-level-{level}")
             note = row.query_one(".aud-rating-note", Static)
             note.display = bool(rating and rating.note)
-            note.update(Content(f"Evidence: {rating.note}") if rating and rating.note else "")
+            put(note, Content(f"Evidence: {rating.note}" if rating and rating.note else ""))
 
 
 class AgreeAudience(AudienceView):
@@ -231,13 +250,18 @@ class AgreeAudience(AudienceView):
 
     def show(self, session: Session, elapsed: float) -> None:
         super().show(session, elapsed)
-        self.query_one("#aud-agreements", Static).update(
-            lines([agreement_content(a, session) for a in session.agreements], "None yet.")
+        put(
+            self.query_one("#aud-agreements", Static),
+            lines([agreement_content(a, session) for a in session.agreements], "None yet."),
         )
 
 
 class SummaryAudience(AudienceView):
     """The room's own data: counts, time per step, agreements, ratings."""
+
+    @property
+    def live(self) -> bool:
+        return "time" in self.step.show
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="aud-scroll"):
@@ -265,10 +289,11 @@ class SummaryAudience(AudienceView):
                 spent = elapsed if index == session.current_step else time.seconds_spent
                 minutes = f"{spent / 60:.1f} of {step.timebox:g} min"
                 rows.append(Content(f"{index + 1:>2}. {time.title} · {minutes}"))
-            self.query_one("#aud-summary-time", Static).update(lines(rows, ""))
+            put(self.query_one("#aud-summary-time", Static), lines(rows, ""))
         if "agreements" in show:
-            self.query_one("#aud-summary-agreements", Static).update(
-                lines([agreement_content(a, session) for a in session.agreements], "None yet.")
+            put(
+                self.query_one("#aud-summary-agreements", Static),
+                lines([agreement_content(a, session) for a in session.agreements], "None yet."),
             )
         if "ratings" in show:
             rows = []
@@ -281,7 +306,7 @@ class SummaryAudience(AudienceView):
                             heat_content(rating.score if rating else None, step.scale),
                         )
                     )
-            self.query_one("#aud-summary-ratings", Static).update(lines(rows, "Nothing rated."))
+            put(self.query_one("#aud-summary-ratings", Static), lines(rows, "Nothing rated."))
 
 
 AUDIENCE_VIEWS: dict[str, type[AudienceView]] = {
@@ -308,11 +333,12 @@ class AudienceHeader(Horizontal):
 
     def show(self, session: Session, step: Step, remaining: float) -> None:
         """Show `step` of `session` with `remaining` seconds of its timebox (negative: over)."""
-        self.query_one("#aud-title", Label).update(Content(step.title))
+        put(self.query_one("#aud-title", Label), Content(step.title))
         place = f"Step {session.current_step + 1} of {len(session.steps)}"
         timebox = f"{step.timebox:g} min"
-        self.query_one("#aud-step", Label).update(
-            Content(f"{place} · {timebox}" if remaining >= 0 else f"{place} · over the {timebox}")
+        put(
+            self.query_one("#aud-step", Label),
+            Content(f"{place} · {timebox}" if remaining >= 0 else f"{place} · over the {timebox}"),
         )
         clock = self.query_one("#aud-clock", Digits)
         text = clock_text(remaining) if remaining >= 0 else f"-{clock_text(remaining)}"
@@ -392,6 +418,7 @@ class AudienceScreen(Screen[None]):
             self._gone(sid)
             return
         self._polls += 1
+        changed = False
         if stamp != self._stamp or self.session is None or self._polls % REREAD_EVERY == 0:
             try:
                 session = self.store.load_session(sid)
@@ -409,9 +436,10 @@ class AudienceScreen(Screen[None]):
             self._stamp = stamp
             if session != self.session or self.state in ("problem", "starting"):
                 self.session = session
+                changed = True
                 if not await self._redraw(session):
                     return
-        await self._show_state()
+        await self._show_state(changed)
 
     def _gone(self, sid: str) -> None:
         presence.leave(presence.heartbeat_path(self.store.sessions_dir, sid))
@@ -455,7 +483,7 @@ class AudienceScreen(Screen[None]):
         self.scenario = scenario
         return True
 
-    async def _show_state(self) -> None:
+    async def _show_state(self, changed: bool) -> None:
         session = self.session
         assert session is not None
         holder = self.store.holder(session.id)
@@ -475,8 +503,10 @@ class AudienceScreen(Screen[None]):
         assert self.scenario is not None
         elapsed = presence.step_elapsed(session, holder.since, self._now())
         step = self.scenario.steps[session.current_step]
+        fresh = changed or self.state not in ("show", "blank")
         for view in self.query_one("#aud-stage").query(AudienceView):
-            view.show(session, elapsed)
+            if fresh or view.live:
+                view.show(session, elapsed)
         self.query_one(AudienceHeader).show(session, step, step.timebox * 60 - elapsed)
         self._set_state("blank" if session.blank else "show")
 
@@ -490,9 +520,10 @@ class AudienceScreen(Screen[None]):
     # -- what is on screen ----------------------------------------------------------
 
     def _say(self, title: str, text: str | Content, state: str = "problem") -> None:
-        self.query_one("#aud-message-title", Label).update(Content(title))
-        self.query_one("#aud-message-text", Static).update(
-            text if isinstance(text, Content) else Content(text)
+        put(self.query_one("#aud-message-title", Label), Content(title))
+        put(
+            self.query_one("#aud-message-text", Static),
+            text if isinstance(text, Content) else Content(text),
         )
         self._set_state(state)
 
