@@ -350,7 +350,7 @@ class AudienceHeader(Horizontal):
 class AudienceScreen(Screen[None]):
     """The room's window: follows session `session_ref` (an id or a unique prefix)."""
 
-    CSS_PATH = "audience.tcss"
+    CSS_PATH = ["steps.tcss", "audience.tcss"]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-normal"), (180, "-wide")]
 
     def __init__(self, session_ref: str) -> None:

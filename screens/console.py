@@ -114,7 +114,7 @@ class ConsoleBar(Horizontal):
 class PresentDialog(ModalScreen[None]):
     """How to show a session on the projector: the command to run in a second window."""
 
-    CSS_PATH = "console.tcss"
+    CSS_PATH = ["dialogs.tcss", "console.tcss"]
     BINDINGS = [Binding("escape", "close", "Close")]
 
     def __init__(self, command: str, title: str) -> None:

@@ -20,6 +20,8 @@ from workshop.text import MAX_FIELD_CHARS, clean_line, clean_text, too_long
 class ConfirmDialog(ModalScreen[bool]):
     """A question with two answers; Escape means no."""
 
+    CSS_PATH = "dialogs.tcss"
+
     BINDINGS = [
         Binding("escape", "answer(False)", "Cancel"),
         Binding("y", "answer(True)", "Yes", show=False),
@@ -52,6 +54,8 @@ class ConfirmDialog(ModalScreen[bool]):
 
 class AgreementDialog(ModalScreen[dict | None]):
     """Add or edit an agreement: text, tag, owner, due date."""
+
+    CSS_PATH = "dialogs.tcss"
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
@@ -136,6 +140,8 @@ class AgreementDialog(ModalScreen[dict | None]):
 class NoteDialog(ModalScreen[str | None]):
     """One line of text, e.g. the evidence behind a rating."""
 
+    CSS_PATH = "dialogs.tcss"
+
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
@@ -160,6 +166,8 @@ class NoteDialog(ModalScreen[str | None]):
 
 class NewSessionDialog(ModalScreen[dict | None]):
     """The new-session form: scenario, title, facilitator, organisation, participants."""
+
+    CSS_PATH = "dialogs.tcss"
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 

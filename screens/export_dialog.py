@@ -41,6 +41,8 @@ class ExportDialog(ModalScreen[Path | None]):
     dialog stays open.
     """
 
+    CSS_PATH = "dialogs.tcss"
+
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(

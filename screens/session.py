@@ -81,7 +81,7 @@ class Agenda(Vertical):
 class SessionScreen(Screen[None]):
     """One session, step by step. Keys here work in every step, also while typing."""
 
-    CSS_PATH = "console.tcss"
+    CSS_PATH = ["steps.tcss", "console.tcss"]
     BINDINGS = [
         Binding(
             "pagedown",
