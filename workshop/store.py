@@ -60,6 +60,10 @@ NEWER_VERSION_ADVICE = (
 )
 
 
+LOCAL = datetime.now().astimezone().tzinfo
+"""This machine's UTC offset, read once: asking per file costs more than the list itself."""
+
+
 def now_local() -> datetime:
     """The current time with the local offset, to the second."""
     return datetime.now().astimezone().replace(microsecond=0)
@@ -421,7 +425,7 @@ class Store:
             changed = True
         if changed:
             self._save_catalogue()
-        summaries.sort(key=lambda s: (s.started_at, s.id), reverse=True)
+        summaries.sort(key=lambda s: (s.started_at.timestamp(), s.id), reverse=True)
         damaged.sort(key=lambda d: d.name)
         return summaries, damaged
 
@@ -449,7 +453,7 @@ class Store:
                 started_at=_time(cached["started_at"], "started_at"),
                 status=_str(cached["status"], "status"),
                 statement_count=count,
-                updated_at=datetime.fromtimestamp(mtime).astimezone(),
+                updated_at=datetime.fromtimestamp(mtime, LOCAL),
             )
         except (KeyError, ValueError):
             return None
