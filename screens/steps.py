@@ -168,6 +168,10 @@ class CaptureView(StepView):
             box.text, self.query_one("#speaker", LineInput).value, self.side = draft
             self._show_side()
             box.move_cursor(box.document.end)
+        if self.screen.typeahead and not self.read_only:
+            box.move_cursor(box.document.end)
+            box.insert(self.screen.typeahead)
+            self.screen.typeahead = ""
 
     def stash(self) -> None:
         text = self.query_one(CaptureBox).text

@@ -253,3 +253,20 @@ async def test_edit_delete_and_undo_a_statement(data_dir: Path) -> None:
         await pilot.pause()
         assert [s.text for s in session.statements] == ["first", "second"]
         assert texts_on_screen(app) == ["first", "second"]
+
+
+async def test_words_typed_while_the_capture_step_opens_are_kept(data_dir: Path) -> None:
+    app = build_app(data_dir, clock=Clock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await new_session(pilot)
+        await go_to(pilot, "mars-brief")
+        # PageDown and the first words arrive together, as from a fast typist.
+        app.post_message(events.Key("pagedown", None))
+        for char in "We were never told":
+            app.post_message(events.Key("space" if char == " " else char, char))
+        await pilot.pause()
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        await pilot.pause()
+        texts = [s.text for s in app.store.session(screen.session_id).statements]
+        assert texts == ["We were never told"]

