@@ -435,3 +435,14 @@ def test_the_rating_snippet_in_the_guide_is_valid_toml() -> None:
     scenario = parse_pack((example + "\n" + snippet).encode(), "retro.toml")
     assert scenario.steps[-1].type == "rating"
     assert [i.key for i in scenario.steps[-1].items] == ["silos"]
+
+
+def test_a_side_called_total_is_refused(tmp_path: Path) -> None:
+    """'total' holds the counts of all sides in transcripts: a side cannot take the name."""
+    source = (GOOD / "example.toml").read_text("utf-8")
+    pack = tmp_path / "total.toml"
+    pack.write_text(source.replace('key = "business"', 'key = "total"', 1), "utf-8")
+    with pytest.raises(PackError) as caught:
+        load_pack(pack)
+    assert "the side key 'total' is reserved" in caught.value.problems[0]
+    assert caught.value.problems[0].startswith("total.toml:")

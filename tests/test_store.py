@@ -594,3 +594,15 @@ def test_a_new_store_removes_temp_files_of_dead_processes_only(
     assert [p for p in leftovers if p.exists()] == []
     assert in_use.exists()
     assert store.load_session(mars.id).id == mars.id
+
+
+def test_deleting_a_session_removes_its_audience_heartbeat(store: Store, scenarios) -> None:
+    from workshop.presence import heartbeat_path
+
+    session = store.create_session(scenarios["mars-venus"], "Gone soon")
+    store.close_session(session.id)
+    beat = heartbeat_path(store.sessions_dir, session.id)
+    beat.write_text("{}")
+    store.delete_session(session.id)
+    assert not beat.exists()
+    assert not store.path_of(session.id).exists()

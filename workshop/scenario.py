@@ -524,6 +524,11 @@ def _sides(data: dict[str, Any], c: _Checker) -> list[Side]:
         key = c.key(raw, where, label)
         if key and key in seen:
             c.add(f"{label}the side key '{key}' is used twice", (*where, "key"))
+        elif key == "total":
+            c.add(
+                f"{label}the side key 'total' is reserved for the counts of all sides",
+                (*where, "key"),
+            )
         seen.add(key)
         sides.append(
             Side(

@@ -38,6 +38,7 @@ from workshop.model import (
     Statement,
     StepTime,
 )
+from workshop.presence import heartbeat_path
 from workshop.storage import (
     DIR_MODE,
     AtomicJSONStorage,
@@ -638,6 +639,7 @@ class Store:
         self.close_session(session_id)
         try:
             self.path_of(session_id).unlink()
+            heartbeat_path(self.sessions_dir, session_id).unlink(missing_ok=True)
             fsync_dir(self.sessions_dir)
         except FileNotFoundError:
             pass
