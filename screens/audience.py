@@ -17,8 +17,8 @@ from textual.widget import Widget
 from textual.widgets import Digits, Label, Markdown, Static
 
 from screens.session import clock_text
-from screens.steps import PART_TITLES, agreement_content, count_rows
-from screens.widgets import Bars, heat_content, side_class, side_label, tag_labels
+from screens.steps import SummaryParts, agreement_content, count_rows
+from screens.widgets import Bars, heat_content, lines, put, side_class, side_label, tag_labels
 from workshop import presence
 from workshop.compat import check_resume
 from workshop.errors import AmbiguousSessionId, SessionDamaged, SessionNotFound
@@ -61,23 +61,6 @@ def said(statement: Statement, session: Session, with_side: bool = False) -> Con
     if statement.tags:
         parts.append(("\n  " + tag_labels(session, statement.tags), "bold"))
     return Content.assemble(*parts)
-
-
-def put(widget: Static, content: Content) -> bool:
-    """Show `content` in `widget` unless it already does (no redraw 4 times a second).
-
-    Returns whether the widget changed.
-    """
-    old = widget.content
-    if isinstance(old, Content) and old.plain == content.plain and old.spans == content.spans:
-        return False
-    widget.update(content)
-    return True
-
-
-def lines(items: list[Content], empty: str) -> Content:
-    """`items` one per line, or the sentence `empty`."""
-    return Content("\n").join(items) if items else Content(empty)
 
 
 # -- the step views -------------------------------------------------------------------
@@ -268,45 +251,11 @@ class SummaryAudience(AudienceView):
             with Horizontal(classes="summary-body"):
                 if self.step.text:
                     yield Markdown(self.step.text, classes="projected summary-text")
-                with Vertical(classes="summary-parts"):
-                    for part in self.step.show:
-                        yield Label(PART_TITLES[part], classes="part-title")
-                        if part == "counts":
-                            yield Bars(id="aud-summary-bars")
-                        else:
-                            yield Static("", id=f"aud-summary-{part}")
+                yield SummaryParts(self.step, self.scenario)
 
     def show(self, session: Session, elapsed: float) -> None:
         super().show(session, elapsed)
-        show = self.step.show
-        if "counts" in show and self.step.taxonomy:
-            self.query_one(Bars).show(count_rows(session, self.step.taxonomy, self.scenario))
-        if "time" in show:
-            rows = []
-            for index, (time, step) in enumerate(
-                zip(session.steps, self.scenario.steps, strict=False)
-            ):
-                spent = elapsed if index == session.current_step else time.seconds_spent
-                minutes = f"{spent / 60:.1f} of {step.timebox:g} min"
-                rows.append(Content(f"{index + 1:>2}. {time.title} · {minutes}"))
-            put(self.query_one("#aud-summary-time", Static), lines(rows, ""))
-        if "agreements" in show:
-            put(
-                self.query_one("#aud-summary-agreements", Static),
-                lines([agreement_content(a, session) for a in session.agreements], "None yet."),
-            )
-        if "ratings" in show:
-            rows = []
-            for step in self.scenario.steps:
-                for item in step.items:
-                    rating = session.rating(step.key, item.key)
-                    rows.append(
-                        Content.assemble(
-                            f"{item.label:<34}",
-                            heat_content(rating.score if rating else None, step.scale),
-                        )
-                    )
-            put(self.query_one("#aud-summary-ratings", Static), lines(rows, "Nothing rated."))
+        self.query_one(SummaryParts).show(session, elapsed)
 
 
 AUDIENCE_VIEWS: dict[str, type[AudienceView]] = {

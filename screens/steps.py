@@ -16,6 +16,8 @@ from screens.widgets import (
     LineInput,
     StatementList,
     heat_content,
+    lines,
+    put,
     side_class,
     side_label,
 )
@@ -721,13 +723,7 @@ class SummaryView(StepView):
             with Horizontal(classes="summary-body"):
                 if self.step.text:
                     yield Markdown(self.step.text, classes="projected summary-text")
-                with Vertical(classes="summary-parts"):
-                    for part in self.step.show:
-                        yield Label(PART_TITLES[part], classes="part-title")
-                        if part == "counts":
-                            yield Bars(id="summary-bars")
-                        else:
-                            yield Static("", id=f"summary-{part}")
+                yield SummaryParts(self.step, self.scenario)
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -736,42 +732,55 @@ class SummaryView(StepView):
         self.query_one(VerticalScroll).focus()
 
     def refresh_view(self) -> None:
-        session = self.session
-        if "counts" in self.step.show and self.step.taxonomy:
+        self.query_one(SummaryParts).show(self.session, self.screen.elapsed())
+
+
+class SummaryParts(Vertical):
+    """What a summary step shows of the room's own data, in the pack's order: counts per
+    side, time per step, agreements, ratings. Used by the console and the audience view."""
+
+    def __init__(self, step: Step, scenario: Scenario) -> None:
+        super().__init__(classes="summary-parts")
+        self.step = step
+        self.scenario = scenario
+
+    def compose(self) -> ComposeResult:
+        for part in self.step.show:
+            yield Label(PART_TITLES[part], classes="part-title")
+            yield Bars() if part == "counts" else Static("", classes=f"summary-{part}")
+
+    def show(self, session: Session, elapsed: float) -> None:
+        """Fill the parts from `session`; `elapsed` is the time spent in the current step."""
+        show = self.step.show
+        if "counts" in show and self.step.taxonomy:
             self.query_one(Bars).show(count_rows(session, self.step.taxonomy, self.scenario))
-        if "time" in self.step.show:
-            lines = []
+        if "time" in show:
+            rows = []
             for index, (time, step) in enumerate(
                 zip(session.steps, self.scenario.steps, strict=False)
             ):
-                spent = time.seconds_spent
-                if index == session.current_step:
-                    spent = self.screen.elapsed()
-                lines.append(
-                    f"{index + 1:>2}. {time.title:<34} {spent / 60:>5.1f} of {step.timebox:g} min"
-                )
-            self.query_one("#summary-time", Static).update(Content("\n".join(lines)))
-        if "agreements" in self.step.show:
-            content = (
-                Content("\n").join(agreement_content(a, session) for a in session.agreements)
-                if session.agreements
-                else Content("No agreements yet.")
+                spent = elapsed if index == session.current_step else time.seconds_spent
+                minutes = f"{spent / 60:.1f} of {step.timebox:g} min"
+                rows.append(Content(f"{index + 1:>2}. {time.title} · {minutes}"))
+            put(self.query_one(".summary-time", Static), lines(rows, ""))
+        if "agreements" in show:
+            agreements = [agreement_content(a, session) for a in session.agreements]
+            put(
+                self.query_one(".summary-agreements", Static),
+                lines(agreements, "No agreements yet."),
             )
-            self.query_one("#summary-agreements", Static).update(content)
-        if "ratings" in self.step.show:
-            lines = []
+        if "ratings" in show:
+            rows = []
             for step in self.scenario.steps:
                 for item in step.items:
                     rating = session.rating(step.key, item.key)
-                    lines.append(
+                    rows.append(
                         Content.assemble(
                             f"{item.label:<34}",
                             heat_content(rating.score if rating else None, step.scale),
                         )
                     )
-            self.query_one("#summary-ratings", Static).update(
-                Content("\n").join(lines) if lines else Content("Nothing rated.")
-            )
+            put(self.query_one(".summary-ratings", Static), lines(rows, "Nothing rated."))
 
 
 PART_TITLES = {

@@ -296,3 +296,20 @@ class SessionTable(ScrollView, can_focus=True):
             if index == self.cursor and event.chain > 1:
                 self.post_message(self.Selected())
             self.cursor = index
+
+
+def put(widget: Static, content: Content) -> bool:
+    """Show `content` in `widget` unless it already does (no redraw 4 times a second).
+
+    Returns whether the widget changed.
+    """
+    old = widget.content
+    if isinstance(old, Content) and old.plain == content.plain and old.spans == content.spans:
+        return False
+    widget.update(content)
+    return True
+
+
+def lines(items: list[Content], empty: str) -> Content:
+    """`items` one per line, or the sentence `empty`."""
+    return Content("\n").join(items) if items else Content(empty)
