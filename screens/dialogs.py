@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
 
 from screens.widgets import LineInput
-from workshop.model import Agreement, Scenario, Tag
+from workshop.model import Agreement, Scenario, Session, Tag
 from workshop.text import MAX_FIELD_CHARS, clean_line, clean_text, too_long
 
 
@@ -165,47 +165,56 @@ class NoteDialog(ModalScreen[str | None]):
 
 
 class NewSessionDialog(ModalScreen[dict | None]):
-    """The new-session form: scenario, title, facilitator, organisation, participants."""
+    """The new-session form: scenario, title, facilitator, organisation, participants.
+
+    Given a `session`, it edits that session's title and people instead (no scenario).
+    """
 
     CSS_PATH = "dialogs.tcss"
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, scenarios: list[Scenario]) -> None:
+    def __init__(self, scenarios: list[Scenario], session: Session | None = None) -> None:
         super().__init__()
         self.scenarios = scenarios
+        self.session = session
 
     def compose(self) -> ComposeResult:
         options = [
             (f"{s.title}  ({s.language}, {len(s.steps)} steps, {s.minutes:g} min)", s.id)
             for s in self.scenarios
         ]
+        s = self.session
         with Vertical(classes="dialog wide", id="new-session"):
-            yield Label("New session", classes="dialog-title")
-            yield Label("Scenario")
-            ids = [s.id for s in self.scenarios]
-            first = "mars-venus" if "mars-venus" in ids else (ids[0] if ids else Select.NULL)
-            yield Select(options, value=first, allow_blank=not options, id="scenario")
-            yield Static("", id="scenario-summary", classes="hint")
+            yield Label("Session details" if s else "New session", classes="dialog-title")
+            if s is None:
+                yield Label("Scenario")
+                ids = [s.id for s in self.scenarios]
+                first = "mars-venus" if "mars-venus" in ids else (ids[0] if ids else Select.NULL)
+                yield Select(options, value=first, allow_blank=not options, id="scenario")
+                yield Static("", id="scenario-summary", classes="hint")
             yield Label("Title")
-            yield LineInput(id="title", placeholder="e.g. Acme CRM team, day 1")
+            yield LineInput(
+                s.title if s else "", id="title", placeholder="e.g. Acme CRM team, day 1"
+            )
             with Horizontal(classes="dialog-row"):
                 with Vertical():
                     yield Label("Facilitator")
-                    yield LineInput(id="facilitator")
+                    yield LineInput(s.facilitator if s else "", id="facilitator")
                 with Vertical():
                     yield Label("Organisation")
-                    yield LineInput(id="organisation")
+                    yield LineInput(s.organisation if s else "", id="organisation")
             yield Label("Participants (comma-separated)")
-            yield LineInput(id="participants")
+            yield LineInput(", ".join(s.participants) if s else "", id="participants")
             yield Static("", id="problem", classes="problem")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Start", variant="primary", id="start")
+                yield Button("Save" if s else "Start", variant="primary", id="start")
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#title", LineInput).focus()
-        self._describe()
+        if self.session is None:
+            self._describe()
 
     @on(Select.Changed, "#scenario")
     def _describe(self) -> None:
@@ -218,7 +227,7 @@ class NewSessionDialog(ModalScreen[dict | None]):
     @on(LineInput.Submitted)
     @on(Button.Pressed, "#start")
     def _start(self) -> None:
-        value = self.query_one("#scenario", Select).value
+        value = self.session.scenario_id if self.session else self.query_one("#scenario").value
         if not isinstance(value, str):
             self.query_one("#problem", Static).update("Choose a scenario first.")
             return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -355,7 +355,29 @@ class SessionScreen(Screen[None]):
     async def _jump(self, index: int) -> None:
         await self.go_to(index)
 
+    @work
+    async def action_details(self) -> None:
+        """Edit the session's title, facilitator, organisation and participants."""
+        from screens.dialogs import NewSessionDialog
+
+        form = await self.app.push_screen_wait(NewSessionDialog([], self.session))
+        if (
+            form is not None
+            and self.save(
+                "update_details",
+                form["title"],
+                form["facilitator"],
+                form["organisation"],
+                form["participants"],
+            )
+            is not None
+        ):
+            self._tick()
+
     def palette_commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand(
+            "Session details…", "Title, facilitator, organisation, people", self.action_details
+        )
         for index, step in enumerate(self.scenario.steps):
             yield SystemCommand(
                 f"Go to step {index + 1}: {step.title}",

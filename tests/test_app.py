@@ -11,6 +11,7 @@ from screens.app import build_app
 from screens.session import SessionScreen
 from screens.widgets import CaptureBox, SessionTable, StatementList
 from tests.conftest import Clock
+from workshop.store import Store
 
 VENUS = [
     "They never show up when it matters",
@@ -270,3 +271,21 @@ async def test_words_typed_while_the_capture_step_opens_are_kept(data_dir: Path)
         await pilot.pause()
         texts = [s.text for s in app.store.session(screen.session_id).statements]
         assert texts == ["We were never told"]
+
+
+async def test_session_details_can_be_corrected_from_the_palette(data_dir: Path) -> None:
+    app = build_app(data_dir, clock=Clock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await new_session(pilot, title="Acme CRM tema")
+        screen.action_details()
+        await pilot.pause()
+        await pilot.press("end", "backspace", "backspace", *"am")
+        await pilot.click("#participants")
+        await pilot.press("end", *", Cy", "enter")
+        await pilot.pause()
+        session = app.store.session(screen.session_id)
+        assert session.title == "Acme CRM team"
+        assert session.participants == ["Ann", "Bob", "Cy"]
+        assert str(screen.query_one("#header-title").render()) == "Acme CRM team"
+    stored = Store(data_dir).load_session(screen.session_id)
+    assert (stored.title, stored.scenario_id) == ("Acme CRM team", "mars-venus")

@@ -623,10 +623,6 @@ class Store:
         for session_id in list(self._open):
             self.close_session(session_id)
 
-    def is_open(self, session_id: str) -> bool:
-        """Whether this store holds the session open for editing."""
-        return session_id in self._open
-
     def delete_session(self, session_id: str) -> None:
         """Remove a stored session (not one open for editing elsewhere)."""
         if session_id not in self._open:
