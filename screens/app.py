@@ -8,12 +8,17 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.reactive import Initialize, Reactive
 from textual.screen import Screen
+from textual.theme import Theme
 
 from screens.theme import THEMES
 from workshop.model import Scenario
 from workshop.scenario import BrokenPack, discover
 from workshop.store import Store, now_local
+
+AUDIENCE_CSS = ["steps.tcss", "audience.tcss"]
+"""The room's view's styles: the app loads them when presenting."""
 
 
 class WorkshopApp(App[None]):
@@ -28,6 +33,8 @@ class WorkshopApp(App[None]):
             "ctrl+q", "quit", "Quit", id="quit", show=False, tooltip="Quit (everything is saved)"
         ),
     ]
+    theme: Reactive[str] = Reactive(Initialize(lambda app: app.start_theme))
+    """Starts as `start_theme`: App.__init__ builds the stylesheet in it, so no second parse."""
 
     def __init__(
         self,
@@ -37,24 +44,28 @@ class WorkshopApp(App[None]):
         theme: str = "projector",
         present: str | None = None,
     ) -> None:
-        super().__init__()
+        self.start_theme = theme
+        # The first screen's own CSS_PATH is never loaded, so the room's view brings its
+        # styles here.
+        super().__init__(css_path=[*self.CSS_PATH, *AUDIENCE_CSS] if present else None)
         self.store = store
         self.scenarios = {s.id: s for s in scenarios}
         self.broken = broken
         self.present = present
-        for item in THEMES:
-            self.register_theme(item)
-        self.theme = theme
 
-    def on_mount(self) -> None:
+    @property
+    def available_themes(self) -> dict[str, Theme]:
+        return {**super().available_themes, **THEMES}
+
+    def get_default_screen(self) -> Screen:
+        """The first screen: home, or the room's view when presenting."""
         if self.present:
             from screens.audience import AudienceScreen
 
-            self.push_screen(AudienceScreen(self.present))
-        else:
-            from screens.home import HomeScreen
+            return AudienceScreen(self.present)
+        from screens.home import HomeScreen
 
-            self.push_screen(HomeScreen())
+        return HomeScreen()
 
     def on_unmount(self) -> None:
         self.store.close_all()

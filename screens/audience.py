@@ -297,9 +297,11 @@ class AudienceHeader(Horizontal):
 
 
 class AudienceScreen(Screen[None]):
-    """The room's window: follows session `session_ref` (an id or a unique prefix)."""
+    """The room's window: follows session `session_ref` (an id or a unique prefix).
 
-    CSS_PATH = ["steps.tcss", "audience.tcss"]
+    It is the app's first screen when presenting; its styles come with the app.
+    """
+
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-normal"), (180, "-wide")]
 
     def __init__(self, session_ref: str) -> None:

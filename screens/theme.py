@@ -58,4 +58,4 @@ PAPER = Theme(
 )
 """Black on white for bright rooms."""
 
-THEMES = (PROJECTOR, PAPER)
+THEMES = {theme.name: theme for theme in (PROJECTOR, PAPER)}
