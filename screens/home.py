@@ -21,6 +21,17 @@ COLUMNS = (("Title", 0), ("Scenario", 24), ("Started", 16), ("Status", 11), ("St
 """Widths in cells; the title takes what the others leave."""
 
 
+def row_cells(summary: SessionSummary) -> tuple[str, ...]:
+    """The texts of a session's row, one per column."""
+    return (
+        summary.title,
+        summary.scenario_title or summary.scenario_id,
+        summary.started_at.strftime("%Y-%m-%d %H:%M"),
+        summary.status,
+        str(summary.statement_count),
+    )
+
+
 class HomeScreen(Screen[None]):
     """The list of sessions and the way into them."""
 
@@ -50,7 +61,7 @@ class HomeScreen(Screen[None]):
         with Vertical(id="home"):
             yield Label("workshop", id="home-title")
             yield Static("", id="home-subtitle")
-            yield SessionTable(COLUMNS, id="sessions")
+            yield SessionTable(COLUMNS, row_cells, id="sessions")
             yield Static("", id="home-empty")
             yield Static("", id="home-problems", classes="problems")
         yield Footer()
@@ -64,18 +75,7 @@ class HomeScreen(Screen[None]):
         self.summaries = summaries
         table = self.query_one(SessionTable)
         selected = self.selected
-        table.set_rows(
-            [
-                (
-                    s.title,
-                    s.scenario_title or s.scenario_id,
-                    s.started_at.strftime("%Y-%m-%d %H:%M"),
-                    s.status,
-                    str(s.statement_count),
-                )
-                for s in summaries
-            ]
-        )
+        table.set_rows(summaries)
         if selected is not None and selected.id in {s.id for s in summaries}:
             table.cursor = [s.id for s in summaries].index(selected.id)
         count = len(summaries)

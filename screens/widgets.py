@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
@@ -218,17 +221,27 @@ class SessionTable(ScrollView, can_focus=True):
     class Selected(Message):
         """Enter was pressed on a row."""
 
-    def __init__(self, columns: tuple[tuple[str, int], ...], id: str | None = None) -> None:
+    def __init__(
+        self,
+        columns: tuple[tuple[str, int], ...],
+        cells: Callable[[Any], tuple[str, ...]],
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.columns = columns
-        self.rows: list[tuple[str, ...]] = []
+        self.cells = cells
+        self.items: Sequence[Any] = ()
 
-    def set_rows(self, rows: list[tuple[str, ...]]) -> None:
-        """Show `rows` (one text per column), keeping the cursor in range."""
-        self.rows = rows
-        self.virtual_size = Size(0, len(rows) + 1)
-        self.cursor = min(self.cursor, max(len(rows) - 1, 0))
+    def set_rows(self, items: Sequence[Any]) -> None:
+        """Show one row per item (its texts from `cells`, drawn only when on screen)."""
+        self.items = items
+        self.virtual_size = Size(0, len(items) + 1)
+        self.cursor = min(self.cursor, max(len(items) - 1, 0))
         self.refresh()
+
+    def row(self, index: int) -> tuple[str, ...]:
+        """The texts shown in row `index`."""
+        return self.cells(self.items[index])
 
     def _widths(self) -> list[int]:
         """Column widths; a width of 0 takes the space the others leave (at least 12)."""
@@ -238,7 +251,7 @@ class SessionTable(ScrollView, can_focus=True):
 
     @property
     def row_count(self) -> int:
-        return len(self.rows)
+        return len(self.items)
 
     def _line(self, cells: tuple[str, ...]) -> str:
         return "".join(
@@ -257,9 +270,9 @@ class SessionTable(ScrollView, can_focus=True):
             style = base + self.get_component_rich_style("session-table--header")
         else:
             index = scroll_y + y - 1
-            if index >= len(self.rows):
+            if index >= len(self.items):
                 return Strip.blank(width, base)
-            text = self._line(self.rows[index])
+            text = self._line(self.row(index))
             style = base
             if index == self.cursor:
                 style = base + self.get_component_rich_style("session-table--cursor")
@@ -276,23 +289,23 @@ class SessionTable(ScrollView, can_focus=True):
         self.refresh()
 
     def action_move(self, delta: int) -> None:
-        if self.rows:
-            self.cursor = max(0, min(len(self.rows) - 1, self.cursor + delta))
+        if self.items:
+            self.cursor = max(0, min(len(self.items) - 1, self.cursor + delta))
 
     def action_page(self, direction: int) -> None:
         self.action_move(direction * max(self.size.height - 2, 1))
 
     def action_jump(self, index: int) -> None:
-        if self.rows:
-            self.cursor = index % len(self.rows)
+        if self.items:
+            self.cursor = index % len(self.items)
 
     def action_select(self) -> None:
-        if self.rows:
+        if self.items:
             self.post_message(self.Selected())
 
     def on_click(self, event: events.Click) -> None:
         index = self.scroll_offset.y + event.y - 1
-        if 0 <= index < len(self.rows):
+        if 0 <= index < len(self.items):
             if index == self.cursor and event.chain > 1:
                 self.post_message(self.Selected())
             self.cursor = index

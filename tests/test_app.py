@@ -201,7 +201,7 @@ async def test_hostile_text_is_stored_and_shown_literally(data_dir: Path) -> Non
         assert shown == [*HOSTILE, "[b]Bo[/b]: ctrl chars]0;pwned gone"]
         await pilot.press("f10")
         await pilot.pause()
-        row = app.screen.query_one(SessionTable).rows[0]
+        row = app.screen.query_one(SessionTable).row(0)
         assert str(row[0]) == "[@click=app.quit]title[/]"
 
 
