@@ -222,6 +222,7 @@ def test_list_is_newest_first_with_counts(store: Store, scenarios: dict[str, Sce
         "truncated",
         "wrong schema",
         "entries of the wrong shape",
+        "entries with bad times or counts",
         "entries of stale files",
     ],
 )
@@ -234,6 +235,7 @@ def test_a_lost_or_damaged_catalogue_is_rebuilt_with_the_same_list(
 ) -> None:
     made = three_sessions(store, scenarios)
     before = listed(store)
+    started = [s.started_at for s in store.list_sessions()[0]]
     catalogue = data_dir / "catalogue.json"
     good = catalogue.read_bytes()
     data = json.loads(good)
@@ -253,13 +255,21 @@ def test_a_lost_or_damaged_catalogue_is_rebuilt_with_the_same_list(
         entries[made[1].id] = {**entries[made[1].id], "title": 5, "statement_count": "2"}
         del entries[made[2].id]["started_at"]
         catalogue.write_text(json.dumps(data))
+    elif damage == "entries with bad times or counts":
+        entries = data["sessions"]
+        entries[made[0].id]["started_at"] = "2026-01-05T09:00:00"  # no UTC offset
+        entries[made[1].id]["started_at"] = "yesterday"
+        entries[made[2].id]["statement_count"] = True
+        catalogue.write_text(json.dumps(data))
     else:
         for entry in data["sessions"].values():
             entry["title"] = "stale"
             entry["stamp"] = [1, 2, 3]
         catalogue.write_text(json.dumps(data))
 
-    assert listed(fresh(data_dir, clock)) == before
+    rebuilt = fresh(data_dir, clock)
+    assert listed(rebuilt) == before
+    assert [s.started_at for s in rebuilt.list_sessions()[0]] == started
     assert json.loads(catalogue.read_bytes())["sessions"].keys() == {s.id for s in made}
 
 

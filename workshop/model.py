@@ -230,7 +230,7 @@ class Session:
         return next((r for r in self.ratings if r.step == step and r.item == item), None)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SessionSummary:
     """A line of the home list: enough to show, without loading the transcript."""
 
@@ -241,7 +241,6 @@ class SessionSummary:
     started_at: datetime
     status: str
     statement_count: int
-    updated_at: datetime | None
 
 
 @dataclass(frozen=True)

@@ -61,8 +61,15 @@ NEWER_VERSION_ADVICE = (
 )
 
 
-LOCAL = datetime.now().astimezone().tzinfo
-"""This machine's UTC offset, read once: asking per file costs more than the list itself."""
+CATALOGUE_FIELDS = (
+    "title",
+    "scenario_id",
+    "scenario_title",
+    "started_at",
+    "status",
+    "statement_count",
+)
+"""What the catalogue keeps of each session besides its stamp: the home list's columns."""
 
 
 def now_local() -> datetime:
@@ -305,19 +312,6 @@ def session_tables(session: Session) -> dict[str, Any]:
     }
 
 
-def _summary(session: Session) -> SessionSummary:
-    return SessionSummary(
-        id=session.id,
-        title=session.title,
-        scenario_id=session.scenario_id,
-        scenario_title=session.scenario_title,
-        started_at=session.started_at,
-        status=session.status,
-        statement_count=len(session.statements),
-        updated_at=session.updated_at,
-    )
-
-
 # -- the store ---------------------------------------------------------------------------
 
 
@@ -411,12 +405,12 @@ class Store:
             # Each save replaces the file, so a new inode tells a change the clock may not.
             stamp = [stat.st_mtime_ns, stat.st_size, stat.st_ino]
             cached = catalogue.get(sid)
-            line = self._catalogue_line(sid, cached, stat.st_mtime, stamp)
+            line = self._catalogue_line(sid, cached, stamp)
             if line is None:
                 cached = self._catalogue_entry(Path(entry.path), stamp)
                 catalogue[sid] = cached
                 changed = True
-                line = self._catalogue_line(sid, cached, stat.st_mtime, stamp)
+                line = self._catalogue_line(sid, cached, stamp)
             if isinstance(line, DamagedFile):
                 damaged.append(line)
             elif line is not None:
@@ -432,32 +426,48 @@ class Store:
 
     @staticmethod
     def _catalogue_line(
-        sid: str, cached: Any, mtime: float, stamp: list[int]
+        sid: str, cached: Any, stamp: list[int]
     ) -> SessionSummary | DamagedFile | None:
-        """The home-list line of a catalogue entry; None if it is stale or malformed."""
-        if not isinstance(cached, dict) or cached.get("stamp") != stamp:
+        """The home-list line of a catalogue entry; None if it is stale or malformed.
+
+        Runs once per stored session on every listing, hence the plain type checks.
+        """
+        if type(cached) is not dict or cached.get("stamp") != stamp:
+            return None
+        if "problem" in cached:
+            problem = cached["problem"]
+            if type(problem) is not str:
+                return None
+            if problem.startswith(NEWER_VERSION):
+                return DamagedFile(f"{sid}.json", problem, NEWER_VERSION_ADVICE)
+            return DamagedFile(f"{sid}.json", problem)
+        title, scenario_id, scenario_title, started, status, count = map(
+            cached.get, CATALOGUE_FIELDS
+        )
+        if (
+            type(title) is not str
+            or type(scenario_id) is not str
+            or type(scenario_title) is not str
+            or type(started) is not str
+            or type(status) is not str
+            or type(count) is not int
+        ):
             return None
         try:
-            if "problem" in cached:
-                problem = _str(cached["problem"], "problem")
-                if problem.startswith(NEWER_VERSION):
-                    return DamagedFile(f"{sid}.json", problem, NEWER_VERSION_ADVICE)
-                return DamagedFile(f"{sid}.json", problem)
-            count = cached["statement_count"]
-            if isinstance(count, bool) or not isinstance(count, int):
-                return None
-            return SessionSummary(
-                id=sid,
-                title=_str(cached["title"], "title"),
-                scenario_id=_str(cached["scenario_id"], "scenario_id"),
-                scenario_title=_str(cached["scenario_title"], "scenario_title"),
-                started_at=_time(cached["started_at"], "started_at"),
-                status=_str(cached["status"], "status"),
-                statement_count=count,
-                updated_at=datetime.fromtimestamp(mtime, LOCAL),
-            )
-        except (KeyError, ValueError):
+            started_at = datetime.fromisoformat(started)
+        except ValueError:
             return None
+        if started_at.tzinfo is None:
+            return None
+        return SessionSummary(
+            sid,
+            title,
+            scenario_id,
+            scenario_title,
+            started_at,
+            status,
+            count,
+        )
 
     def _catalogue_entry(self, path: Path, stamp: list[int]) -> dict[str, Any]:
         try:
