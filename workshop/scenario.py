@@ -14,6 +14,7 @@ import tomllib
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -257,12 +258,11 @@ def parse_pack(raw: bytes, name: str, origin: str = "", path: str = "") -> Scena
             ]
         ) from None
     source = source.removeprefix("\ufeff")
-    lines = _Lines(source)
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as error:
-        raise PackError([_syntax_problem(name, str(error), lines)]) from None
-    checker = _Checker(name, lines)
+        raise PackError([_syntax_problem(name, str(error), _Lines(source))]) from None
+    checker = _Checker(name, source)
     try:
         scenario = _build(data, checker, origin, path)
     except Exception as error:  # noqa: BLE001 - a pack must never crash the app
@@ -301,12 +301,17 @@ def _syntax_problem(name: str, message: str, lines: _Lines) -> str:
 class _Checker:
     """Collects problems as `FILE:LINE: message`, and reads typed fields of tables."""
 
-    def __init__(self, name: str, lines: _Lines) -> None:
+    def __init__(self, name: str, source: str) -> None:
         self.name = name
-        self.lines = lines
+        self.source = source
         self.problems: list[tuple[int, str]] = []
         self._misspelt: set[tuple[Path_, str]] = set()
         """(table, field) pairs already reported as misspelt, so not also as missing."""
+
+    @cached_property
+    def lines(self) -> _Lines:
+        """Where each key is: scanned only once a problem needs a line number."""
+        return _Lines(self.source)
 
     def add(self, message: str, path: Path_ = ()) -> None:
         """Record `message` at the line of `path` (no line for the empty path)."""
