@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import events
+from textual.color import Color
 from tinydb import TinyDB
 
 from screens.app import build_app
@@ -289,3 +290,19 @@ async def test_session_details_can_be_corrected_from_the_palette(data_dir: Path)
         assert str(screen.query_one("#header-title").render()) == "Acme CRM team"
     stored = Store(data_dir).load_session(screen.session_id)
     assert (stored.title, stored.scenario_id) == ("Acme CRM team", "mars-venus")
+
+
+async def test_the_app_starts_in_the_chosen_theme_and_the_palette_switches_it(
+    data_dir: Path,
+) -> None:
+    white, black = Color.parse("#FFFFFF"), Color.parse("#000000")
+    async with build_app(data_dir, theme="paper").run_test() as pilot:
+        assert pilot.app.screen.styles.background == white
+    app = build_app(data_dir)
+    async with app.run_test() as pilot:
+        assert app.screen.styles.background == black
+        await pilot.press("ctrl+p", *"Theme: paper")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.styles.background == white
