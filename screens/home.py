@@ -93,6 +93,13 @@ class HomeScreen(Screen[None]):
         problems.update(Content("\n".join(lines)))
         if summaries:
             table.focus()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Delete, export and present are offered only when there is a session to act on."""
+        if action in ("delete", "export", "present"):
+            return bool(self.summaries)
+        return True
 
     @property
     def selected(self) -> SessionSummary | None:

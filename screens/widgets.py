@@ -238,6 +238,11 @@ class SessionTable(ScrollView, can_focus=True):
         self.virtual_size = Size(0, len(items) + 1)
         self.cursor = min(self.cursor, max(len(items) - 1, 0))
         self.refresh()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer "Resume" only when there is a row to resume."""
+        return bool(self.items) if action == "select" else True
 
     def row(self, index: int) -> tuple[str, ...]:
         """The texts shown in row `index`."""

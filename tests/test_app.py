@@ -9,6 +9,7 @@ from textual.color import Color
 from tinydb import TinyDB
 
 from screens.app import build_app
+from screens.home import HomeScreen
 from screens.session import SessionScreen
 from screens.widgets import CaptureBox, SessionTable, StatementList
 from tests.conftest import Clock
@@ -306,3 +307,19 @@ async def test_the_app_starts_in_the_chosen_theme_and_the_palette_switches_it(
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.styles.background == white
+
+
+async def test_home_offers_only_what_can_be_done(data_dir: Path) -> None:
+    def offered(app) -> set[str]:  # noqa: ANN001
+        return {b.action for _, b, _, _ in app.screen.active_bindings.values() if b.show}
+
+    app = build_app(data_dir, clock=Clock())
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert offered(app) == {"new", "app.quit"}
+        await pilot.press("enter", "d", "x", "p")  # nothing to act on: nothing happens
+        assert isinstance(app.screen, HomeScreen)
+        await new_session(pilot)
+        await pilot.press("f10")
+        await pilot.pause()
+        assert offered(app) == {"select", "new", "delete", "export", "present", "app.quit"}
