@@ -11,6 +11,7 @@ from textual.widgets import Input, TextArea
 
 from screens.app import build_app
 from tests.conftest import Clock
+from workshop.model import Scenario, Session
 from workshop.scenario import discover
 from workshop.store import Store
 
@@ -36,18 +37,23 @@ TAGS = [
 ]
 
 
-def seeded_app(name: str, scenario_id: str = "mars-venus"):  # noqa: ANN201
-    """An app on a fixed data dir holding one session with statements, tags and agreements."""
-    data_dir = SNAPSHOT_DATA / name
+AGREEMENTS = [
+    ("IT sends one person, rotating monthly", "procedures", "IT director", date(2026, 12, 1)),
+    ("A ten-minute call before each team meeting", "roles", "VP of Marketing", None),
+]
+
+
+def seed(data_dir: Path, scenario_id: str, agreements: int) -> tuple[Store, Session, Scenario]:
+    """A store on an emptied `data_dir` with one session: the six statements (tagged in
+    Mars & Venus, with the first `agreements` agreements), or two ratings in other packs.
+    """
     shutil.rmtree(data_dir, ignore_errors=True)
-    scenarios = {s.id: s for s in discover()[0]}
+    scenario = next(s for s in discover()[0] if s.id == scenario_id)
     store = Store(data_dir, clock=Clock())
     store.monotonic = lambda: 0.0
-    session = store.create_session(
-        scenarios[scenario_id], "Acme CRM team", "Dana", "Acme", ["Ann", "Bob"]
-    )
+    session = store.create_session(scenario, "Acme CRM team", "Dana", "Acme", ["Ann", "Bob"])
     sides = [s.key for s in session.sides]
-    capture = next(s.key for s in scenarios[scenario_id].steps if s.type == "capture")
+    capture = next(s.key for s in scenario.steps if s.type == "capture")
     for index, text in enumerate(VENUS + MARS):
         side = sides[0] if index < 3 else sides[1]
         st = store.add_statement(
@@ -56,23 +62,18 @@ def seeded_app(name: str, scenario_id: str = "mars-venus"):  # noqa: ANN201
         if scenario_id == "mars-venus":
             store.set_tags(session.id, st.id, TAGS[index])
     if scenario_id == "mars-venus":
-        store.add_agreement(
-            session.id,
-            "IT sends one person, rotating monthly",
-            "procedures",
-            "IT director",
-            date(2026, 12, 1),
-        )
-        store.add_agreement(
-            session.id,
-            "A ten-minute call before each team meeting",
-            "roles",
-            "VP of Marketing",
-            None,
-        )
+        for text, tag, owner, due in AGREEMENTS[:agreements]:
+            store.add_agreement(session.id, text, tag, owner, due)
     else:
         store.set_rating(session.id, "resistance-map", "burned", 3, "The 2019 ERP roll-out")
         store.set_rating(session.id, "resistance-map", "rumours", 2)
+    return store, session, scenario
+
+
+def seeded_app(name: str, scenario_id: str = "mars-venus"):  # noqa: ANN201
+    """An app on a fixed data dir holding one session with statements, tags and agreements."""
+    data_dir = SNAPSHOT_DATA / name
+    store, _, _ = seed(data_dir, scenario_id, agreements=2)
     store.close_all()
     app = build_app(data_dir, clock=Clock())
     app.store.monotonic = lambda: 1000.0

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from screens.app import build_app
 from screens.audience import AudienceScreen
-from tests.conftest import OFFSET, Clock
-from tests.test_snapshots import MARS, TAGS, VENUS
-from workshop.scenario import discover
+from tests.conftest import OFFSET
+from tests.test_snapshots import seed
 from workshop.store import Store
 
 SNAPSHOT_DATA = Path("/tmp/workshop-snapshots-audience")
@@ -35,34 +33,10 @@ def console() -> Iterator[list[Store]]:
 def seeded_audience(name: str, console: list[Store], step: str, scenario_id: str = "mars-venus"):  # noqa: ANN201
     """An audience app on a fixed data dir; the session is held open at `step` by a store."""
     data_dir = SNAPSHOT_DATA / name
-    shutil.rmtree(data_dir, ignore_errors=True)
-    scenarios = {s.id: s for s in discover()[0]}
-    scenario = scenarios[scenario_id]
-    store = Store(data_dir, clock=Clock())
-    store.monotonic = lambda: 0.0
+    store, session, scenario = seed(data_dir, scenario_id, agreements=1)
     console.append(store)
-    session = store.create_session(scenario, "Acme CRM team", "Dana", "Acme", ["Ann", "Bob"])
-    sides = [s.key for s in session.sides]
-    capture = next(s.key for s in scenario.steps if s.type == "capture")
-    for index, text in enumerate(VENUS + MARS):
-        side = sides[0] if index < 3 else sides[1]
-        st = store.add_statement(
-            session.id, side, text, "Sam" if index == 4 else None, step=capture
-        )
-        if scenario_id == "mars-venus":
-            store.set_tags(session.id, st.id, TAGS[index])
     if scenario_id == "mars-venus":
-        store.add_agreement(
-            session.id,
-            "IT sends one person, rotating monthly",
-            "procedures",
-            "IT director",
-            date(2026, 12, 1),
-        )
         store.set_revealed(session.id, "venus-brief", True)
-    else:
-        store.set_rating(session.id, "resistance-map", "burned", 3, "The 2019 ERP roll-out")
-        store.set_rating(session.id, "resistance-map", "rumours", 2)
     store.go_to_step(session.id, [s.key for s in scenario.steps].index(step))
     app = build_app(data_dir, present=session.id)
     app.store.clock = lambda: NOW
