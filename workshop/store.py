@@ -193,8 +193,22 @@ def step_doc(s: StepTime) -> dict[str, Any]:
         "title": s.title,
         "type": s.type,
         "entered_at": _iso(s.entered_at),
-        "seconds_spent": round(s.seconds_spent, 1),
+        "seconds_spent": round(float(s.seconds_spent), 1),
     }
+
+
+def scenario_doc(session: Session) -> dict[str, Any]:
+    """Which scenario pack (and version) `session` was run from."""
+    return {
+        "id": session.scenario_id,
+        "version": session.scenario_version,
+        "title": session.scenario_title,
+        "language": session.language,
+    }
+
+
+def label_docs(labels: list[Label]) -> list[dict[str, str]]:
+    return [{"key": label.key, "label": label.label} for label in labels]
 
 
 def _labels(value: Any, field: str) -> list[Label]:
@@ -212,14 +226,9 @@ def meta_doc(session: Session) -> dict[str, Any]:
         "facilitator": session.facilitator,
         "organisation": session.organisation,
         "participants": list(session.participants),
-        "scenario": {
-            "id": session.scenario_id,
-            "version": session.scenario_version,
-            "title": session.scenario_title,
-            "language": session.language,
-        },
-        "sides": [{"key": s.key, "label": s.label} for s in session.sides],
-        "taxonomy": [{"key": t.key, "label": t.label} for t in session.taxonomy],
+        "scenario": scenario_doc(session),
+        "sides": label_docs(session.sides),
+        "taxonomy": label_docs(session.taxonomy),
         "steps": [step_doc(s) for s in session.steps],
         "started_at": _iso(session.started_at),
         "finished_at": _iso(session.finished_at),

@@ -25,7 +25,14 @@ from workshop.model import (
     Statement,
     StepTime,
 )
-from workshop.store import agreement_doc, rating_doc, statement_doc
+from workshop.store import (
+    agreement_doc,
+    label_docs,
+    rating_doc,
+    scenario_doc,
+    statement_doc,
+    step_doc,
+)
 
 SCHEMA = "workshop.transcript/1"
 """The value of the top-level `schema` field this module writes and reads."""
@@ -74,25 +81,12 @@ def to_transcript(session: Session, anonymize: bool = False) -> dict[str, Any]:
             "status": session.status,
             "current_step": current,
         },
-        "scenario": {
-            "id": session.scenario_id,
-            "version": session.scenario_version,
-            "title": session.scenario_title,
-            "language": session.language,
-        },
-        "sides": [{"key": s.key, "label": s.label} for s in session.sides],
-        "taxonomy": [{"key": t.key, "label": t.label} for t in session.taxonomy],
-        "steps": [
-            {
-                "key": s.key,
-                "title": s.title,
-                "type": s.type,
-                "entered_at": _iso(s.entered_at),
-                "seconds_spent": round(float(s.seconds_spent), 1),
-            }
-            for s in steps
-        ],
-        # Statements, agreements and ratings have the same fields here as in the store.
+        # The scenario, sides, taxonomy, steps, statements, agreements and ratings have the
+        # same fields here as in the store.
+        "scenario": scenario_doc(session),
+        "sides": label_docs(session.sides),
+        "taxonomy": label_docs(session.taxonomy),
+        "steps": [step_doc(s) for s in steps],
         "statements": [statement_doc(st) for st in session.statements],
         "agreements": [agreement_doc(ag) for ag in session.agreements],
         "ratings": [rating_doc(r) for r in session.ratings],
