@@ -292,6 +292,13 @@ def _opt_line(value: Any, where: str) -> str | None:
     return None if value is None else _line(value, where)
 
 
+def _opt_name(value: Any, where: str) -> str | None:
+    name = _opt_line(value, where)
+    if name is not None and not name.strip():
+        raise _Problem(where, "must be null or a name, not empty text")
+    return name
+
+
 def _key(value: Any, where: str) -> str:
     if not isinstance(value, str) or not _KEY.fullmatch(value):
         raise _Problem(where, "must be a key: lowercase letters, digits, '-' or '_'")
@@ -302,6 +309,15 @@ def _id(value: Any, where: str) -> str:
     if not isinstance(value, str) or not _ID.fullmatch(value):
         raise _Problem(where, "must be an id: 1 to 64 letters, digits, '-' or '_'")
     return value
+
+
+def _new_id(value: Any, where: str, seen: set[str]) -> str:
+    """An id not in `seen`, which it joins."""
+    new = _id(value, where)
+    if new in seen:
+        raise _Problem(where, f"'{new}' is used twice")
+    seen.add(new)
+    return new
 
 
 def _time(value: Any, where: str) -> datetime:
@@ -449,10 +465,7 @@ def _session(data: Any) -> Session:
     for i, item in enumerate(_list(data["statements"], "statements")):
         here = f"statements[{i}]"
         doc = _obj(item, here, _STATEMENT, _MADE_IN)
-        sid = _id(doc["id"], f"{here}.id")
-        if sid in seen:
-            raise _Problem(f"{here}.id", f"'{sid}' is used twice")
-        seen.add(sid)
+        sid = _new_id(doc["id"], f"{here}.id", seen)
         side = doc["side"]
         if side not in side_keys:
             raise _Problem(f"{here}.side", f"{side!r} is not a side of this transcript")
@@ -463,9 +476,7 @@ def _session(data: Any) -> Session:
             if tag in tags:
                 raise _Problem(f"{here}.tags[{j}]", f"{tag!r} is listed twice")
             tags.append(tag)
-        speaker = _opt_line(doc["speaker"], f"{here}.speaker")
-        if speaker is not None and not speaker.strip():
-            raise _Problem(f"{here}.speaker", "must be null or a name, not empty text")
+        speaker = _opt_name(doc["speaker"], f"{here}.speaker")
         statements.append(
             Statement(
                 id=sid,
@@ -484,16 +495,11 @@ def _session(data: Any) -> Session:
     for i, item in enumerate(_list(data["agreements"], "agreements")):
         here = f"agreements[{i}]"
         doc = _obj(item, here, _AGREEMENT, _MADE_IN)
-        aid = _id(doc["id"], f"{here}.id")
-        if aid in seen:
-            raise _Problem(f"{here}.id", f"'{aid}' is used twice")
-        seen.add(aid)
+        aid = _new_id(doc["id"], f"{here}.id", seen)
         tag = doc["tag"]
         if tag is not None and tag not in tag_keys:
             raise _Problem(f"{here}.tag", f"{tag!r} is not a tag of this transcript")
-        owner = _opt_line(doc["owner"], f"{here}.owner")
-        if owner is not None and not owner.strip():
-            raise _Problem(f"{here}.owner", "must be null or a name, not empty text")
+        owner = _opt_name(doc["owner"], f"{here}.owner")
         due = doc["due"]
         due_date: date | None = None
         if due is not None:
