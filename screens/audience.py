@@ -296,6 +296,17 @@ class AudienceHeader(Horizontal):
         clock.set_class(remaining < 0, "-over")
 
 
+def widget_text(widget: Widget) -> str:
+    """The text a Markdown, Digits, Label or Static holds, as plain text ("" for others)."""
+    if isinstance(widget, Markdown):
+        return widget.source
+    if isinstance(widget, Digits):
+        return widget.value
+    if isinstance(widget, Static):
+        return str(widget.content)
+    return ""
+
+
 class AudienceScreen(Screen[None]):
     """The room's window: follows session `session_ref` (an id or a unique prefix).
 
@@ -493,10 +504,5 @@ class AudienceScreen(Screen[None]):
                 continue
             if any(isinstance(n, Markdown) for n in widget.ancestors):
                 continue  # a block of a Markdown, counted with its source
-            if isinstance(widget, Markdown):
-                parts.append(widget.source)
-            elif isinstance(widget, Digits):
-                parts.append(widget.value)
-            elif isinstance(widget, Static):
-                parts.append(str(widget.content))
+            parts.append(widget_text(widget))
         return "\n".join(parts)

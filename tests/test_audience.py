@@ -11,10 +11,10 @@ import pytest
 from textual import events
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Digits, Markdown, Static
+from textual.widgets import Markdown, Static
 
 from screens.app import build_app
-from screens.audience import AudienceScreen
+from screens.audience import AudienceScreen, widget_text
 from screens.console import ConsoleBar, PresentDialog, present_command
 from screens.session import SessionScreen
 from tests.conftest import Clock
@@ -56,15 +56,7 @@ def room(app) -> AudienceScreen:  # noqa: ANN001
 
 def everything_in_page(screen: AudienceScreen) -> str:
     """All text held by the audience view's widgets, shown or not."""
-    parts = []
-    for widget in screen.query("*"):
-        if isinstance(widget, Markdown):
-            parts.append(widget.source)
-        elif isinstance(widget, Digits):
-            parts.append(widget.value)
-        elif isinstance(widget, Static):
-            parts.append(str(widget.content))
-    return "\n".join(parts)
+    return "\n".join(widget_text(widget) for widget in screen.query("*"))
 
 
 def private_lines(scenario: Scenario, revealed: set[str]) -> list[str]:
