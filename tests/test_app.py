@@ -13,6 +13,7 @@ from screens.home import HomeScreen
 from screens.session import SessionScreen
 from screens.widgets import CaptureBox, SessionTable, StatementList
 from tests.conftest import Clock
+from tests.pilot import go_to, new_session, run_command
 from workshop.store import Store
 
 VENUS = [
@@ -25,27 +26,6 @@ MARS = [
     "One person, not two, and they rotate",
     "She will have to be more flexible",
 ]
-
-
-async def new_session(pilot, title: str = "Acme CRM team") -> SessionScreen:
-    await pilot.press("n")
-    await pilot.pause()
-    await pilot.press(*title)
-    await pilot.press("tab", *"Dana Facilitator", "tab", *"Acme", "tab", *"Ann, Bob")
-    await pilot.press("enter")
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, SessionScreen)
-    return screen
-
-
-async def go_to(pilot, key: str) -> None:
-    screen = pilot.app.screen
-    keys = [s.key for s in screen.scenario.steps]
-    while screen.step.key != key:
-        delta = keys.index(key) - screen.session.current_step
-        await pilot.press("pagedown" if delta > 0 else "pageup")
-        await pilot.pause()
 
 
 async def type_line(pilot, text: str) -> None:
@@ -67,7 +47,7 @@ def texts_on_screen(app) -> list[str]:
 async def test_whole_mars_venus_workshop_is_saved_in_tinydb(data_dir: Path) -> None:
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        screen = await new_session(pilot)
+        screen = await new_session(pilot, facilitator="Dana Facilitator")
         session_id = screen.session_id
         assert screen.step.key == "opening"
 
@@ -302,10 +282,7 @@ async def test_the_app_starts_in_the_chosen_theme_and_the_palette_switches_it(
     app = build_app(data_dir)
     async with app.run_test() as pilot:
         assert app.screen.styles.background == black
-        await pilot.press("ctrl+p", *"Theme: paper")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_command(pilot, "Theme: paper")
         assert app.screen.styles.background == white
 
 

@@ -16,9 +16,9 @@ from screens.app import build_app
 from screens.dialogs import ConfirmDialog
 from screens.export_dialog import ExportDialog
 from screens.home import HomeScreen
-from screens.session import SessionScreen
 from screens.widgets import CaptureBox, LineInput
 from tests.conftest import Clock
+from tests.pilot import go_to, new_session, run_command
 from tests.transcript_fixtures import mars_venus_session
 from workshop.export import EXPORT_FOLDER
 from workshop.scenario import discover
@@ -106,26 +106,6 @@ async def export(pilot) -> None:  # noqa: ANN001
     await pilot.pause()
 
 
-async def new_session(pilot) -> SessionScreen:  # noqa: ANN001
-    await pilot.press("n")
-    await pilot.pause()
-    await pilot.press(*"Acme CRM team", "tab", *"Dana", "tab", *"Acme", "tab", *"Ann, Bob")
-    await pilot.press("enter")
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, SessionScreen)
-    return screen
-
-
-async def go_to(pilot, key: str) -> None:  # noqa: ANN001
-    screen = pilot.app.screen
-    keys = [s.key for s in screen.scenario.steps]
-    while screen.step.key != key:
-        delta = keys.index(key) - screen.session.current_step
-        await pilot.press("pagedown" if delta > 0 else "pageup")
-        await pilot.pause()
-
-
 async def type_line(pilot, text: str) -> None:  # noqa: ANN001
     await pilot.press(*text, "enter")
     await pilot.pause()
@@ -179,12 +159,7 @@ async def test_home_export_from_the_command_palette(
 ) -> None:
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Export transcript")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_command(pilot, "Export transcript")
         assert isinstance(app.screen, ExportDialog)
         await pilot.press("escape")
         await pilot.pause()
@@ -320,12 +295,7 @@ async def test_a_full_disk_keeps_the_text_and_the_session_can_be_exported_elsewh
         assert session_file.read_bytes() == before
         assert [st.text for st in screen.session.statements] == ["Saved before the disk filled up"]
 
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Export transcript")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_command(pilot, "Export transcript")
         assert isinstance(app.screen, ExportDialog)
         await pilot.click("#format-json")
         elsewhere = home / "usb-stick"

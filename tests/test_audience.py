@@ -18,6 +18,7 @@ from screens.audience import AudienceScreen, widget_text
 from screens.console import ConsoleBar, PresentDialog, present_command
 from screens.session import SessionScreen
 from tests.conftest import Clock
+from tests.pilot import go_to
 from workshop import presence
 from workshop.model import Scenario
 from workshop.scenario import discover
@@ -88,15 +89,6 @@ async def say(pilot: Pilot, text: str) -> None:
     pilot.app.post_message(events.Paste(text))
     await pilot.pause()
     await pilot.press("enter")
-
-
-async def go_to(pilot: Pilot, key: str) -> None:
-    screen = pilot.app.screen
-    keys = [s.key for s in screen.scenario.steps]
-    while screen.step.key != key:
-        delta = keys.index(key) - screen.session.current_step
-        await pilot.press("pagedown" if delta > 0 else "pageup")
-        await pilot.pause()
 
 
 async def test_the_room_follows_the_console_and_never_sees_notes(
