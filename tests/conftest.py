@@ -10,6 +10,7 @@ import pytest
 
 from workshop.model import Scenario
 from workshop.scenario import discover
+from workshop.storage import TEMP_SUFFIX
 from workshop.store import Store
 
 OFFSET = timezone(timedelta(hours=1))
@@ -48,3 +49,13 @@ def store(data_dir: Path, clock: Callable[[], datetime]) -> Store:
     store = Store(data_dir, clock=clock)
     yield store
     store.close_all()
+
+
+def temp_files(data_dir: Path) -> list[str]:
+    """Temp files left in the data dir and its sessions folder."""
+    return [
+        p.name
+        for folder in (data_dir, data_dir / "sessions")
+        for p in folder.iterdir()
+        if p.name.endswith(TEMP_SUFFIX)
+    ]

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from tinydb import TinyDB
 
+from tests.conftest import temp_files
 from workshop.model import Scenario
 from workshop.storage import TEMP_SUFFIX
 from workshop.store import Store
@@ -106,16 +107,6 @@ def on_disk(data_dir: Path, session_id: str) -> dict[str, str]:
     loaded = {s.id: s.text for s in session.statements}
     assert loaded == raw
     return loaded
-
-
-def temp_files(data_dir: Path) -> list[str]:
-    """Temp files left in the data dir and its sessions folder."""
-    return [
-        p.name
-        for folder in (data_dir, data_dir / "sessions")
-        for p in folder.iterdir()
-        if p.name.endswith(TEMP_SUFFIX)
-    ]
 
 
 def test_kill_9_at_random_moments_loses_no_acknowledged_change(

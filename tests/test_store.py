@@ -21,6 +21,7 @@ import pytest
 from tinydb import TinyDB
 
 import workshop.storage
+from tests.conftest import temp_files
 from workshop import locks
 from workshop.errors import SaveFailed, SessionDamaged, SessionLocked, SessionReadOnly
 from workshop.model import Scenario, Session
@@ -52,15 +53,6 @@ def snapshot(session: Session) -> Session:
         ratings=list(session.ratings),
         revealed=list(session.revealed),
     )
-
-
-def temp_files(data_dir: Path) -> list[str]:
-    return [
-        p.name
-        for folder in (data_dir, data_dir / "sessions")
-        for p in folder.iterdir()
-        if p.name.endswith(TEMP_SUFFIX)
-    ]
 
 
 @pytest.fixture
