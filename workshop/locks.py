@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from workshop.errors import SaveFailed, SessionLocked
-from workshop.storage import FILE_MODE, TEMP_SUFFIX, pid_alive, plain_reason
+from workshop.storage import pid_alive, plain_reason, temp_path, write_synced
 
 try:
     import fcntl
@@ -115,14 +115,9 @@ def _create(path: Path, payload: bytes) -> None:
     The payload is fsynced under a temp name and then hard-linked into place, so no
     other process ever sees the lock file without its holder in it.
     """
-    temp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+    temp = temp_path(path)
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-        try:
-            os.write(fd, payload)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        write_synced(temp, payload)
         try:
             os.link(temp, path)
             return
@@ -131,12 +126,7 @@ def _create(path: Path, payload: bytes) -> None:
         except OSError as error:
             if error.errno not in _NO_LINKS:
                 raise
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        try:
-            os.write(fd, payload)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        write_synced(path, payload, exclusive=True)
     finally:
         try:
             os.unlink(temp)

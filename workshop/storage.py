@@ -63,21 +63,35 @@ def read_json(path: Path) -> dict[str, Any]:
     return data
 
 
+def temp_path(path: Path) -> Path:
+    """This process's temp file for `path`, in the same folder (see `remove_stale_temps`)."""
+    return path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+
+
+def write_synced(path: Path, payload: bytes, exclusive: bool = False) -> None:
+    """Write `payload` to `path` (private mode) and fsync it; `exclusive`: only a new file.
+
+    Raises OSError (FileExistsError when `exclusive` and `path` exists).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC)
+    fd = os.open(path, flags, FILE_MODE)
+    try:
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def write_atomic(path: Path, payload: bytes) -> None:
     """Replace `path` by `payload`: temp file in the same folder, fsync, rename, fsync folder.
 
     Raises OSError; on failure the old file is untouched and no temp file is left.
     """
-    temp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+    temp = temp_path(path)
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-        try:
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        write_synced(temp, payload)
         os.replace(temp, path)
     except BaseException:
         try:
