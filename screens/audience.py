@@ -328,7 +328,7 @@ class AudienceScreen(Screen[None]):
         self._polls = 0
         self._view_key: tuple[str, int] | None = None
         self.scenario: Scenario | None = None
-        """The pack of the session shown."""
+        """The pack of the session shown; None while it cannot be shown."""
 
     @property
     def store(self):  # noqa: ANN201 - the app's store
@@ -401,6 +401,8 @@ class AudienceScreen(Screen[None]):
                 changed = True
                 if not await self._redraw(session):
                     return
+        if self.scenario is None:
+            return  # the session cannot be shown: its sentence stays until the file changes
         await self._show_state(changed)
 
     def _gone(self, sid: str) -> None:
@@ -432,6 +434,7 @@ class AudienceScreen(Screen[None]):
     async def _redraw(self, session: Session) -> bool:
         """Rebuild the step view if the step changed, else refresh it; False on a problem."""
         scenario = self._scenario(session)
+        self.scenario = scenario
         if scenario is None:
             self._view_key = None
             return False
@@ -442,7 +445,6 @@ class AudienceScreen(Screen[None]):
             step = scenario.steps[session.current_step]
             await stage.mount(AUDIENCE_VIEWS[step.type](session, scenario, step))
             self._view_key = key
-        self.scenario = scenario
         return True
 
     async def _show_state(self, changed: bool) -> None:

@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
 from screens.app import build_app
-from screens.audience import AudienceScreen, widget_text
+from screens.audience import POLL_SECONDS, AudienceScreen, widget_text
 from screens.console import ConsoleBar, PresentDialog, present_command
 from screens.session import SessionScreen
 from tests.conftest import Clock
@@ -274,6 +274,9 @@ async def test_a_session_of_a_pack_not_installed_is_a_sentence(
     audience = build_app(data_dir, present=sid)
     async with audience.run_test(size=(80, 24)) as ap:
         await until(ap, lambda: room(audience).state == "problem", "problem")
+        assert "'somewhere-else' is not installed here" in room(audience).shown_text()
+        await ap.pause(3 * POLL_SECONDS)  # later polls of the same file keep the sentence
+        assert room(audience).state == "problem"
         assert "'somewhere-else' is not installed here" in room(audience).shown_text()
     assert not audience._exception
 
