@@ -1,10 +1,71 @@
-"""What a facilitator does at the keyboard, shared by the Pilot tests."""
+"""Pilot helpers shared by the tests: what a facilitator does at the keyboard, and
+waiting until a screen has settled (on a condition, never on a guessed delay)."""
 
 from __future__ import annotations
 
-from textual.pilot import Pilot
+import time
+from collections.abc import Callable
 
+from textual.app import App
+from textual.command import CommandList, CommandPalette
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Markdown
+from textual.worker import WorkerState
+
+from screens.audience import AudienceScreen, AudienceView, BriefAudience
 from screens.session import SessionScreen
+
+WAIT = 10.0
+"""How long a test waits for a screen to settle: a bound against hanging on a loaded
+machine, not a speed check (speed is measured in benchmarks/)."""
+
+
+async def until(pilot: Pilot, check: Callable[[], bool], what: str, limit: float = WAIT) -> float:
+    """Seconds until `check()` holds (pausing `pilot`'s app); fails after `limit`."""
+    start = time.perf_counter()
+    while not check():
+        if time.perf_counter() - start > limit:
+            raise AssertionError(f"not within {limit} s: {what}")
+        await pilot.pause(0.01)
+    return time.perf_counter() - start
+
+
+def markdown_rendered(root: Widget) -> bool:
+    """Whether every Markdown under `root` shows its source: no update pending, blocks mounted."""
+    return all(
+        not md.lock.is_locked and (bool(md.children) or not md.source.strip())
+        for md in root.query(Markdown)
+    )
+
+
+def room_ready(app: App, state: str = "show", step: str | None = None) -> bool:
+    """Whether the room's view is in `state`, at step `step` if given, with its text rendered."""
+    screen = app.screen
+    if not isinstance(screen, AudienceScreen) or screen.state != state:
+        return False
+    views = list(screen.query(AudienceView).results(AudienceView))
+    if step is not None and [view.step.key for view in views] != [step]:
+        return False
+    for view in views:
+        if isinstance(view, BriefAudience) and view.example_shown:
+            reveal = view.query("#aud-reveal").results(Markdown)
+            if [md.source for md in reveal] != [view.step.reveal]:
+                return False
+    return markdown_rendered(screen)
+
+
+async def settle(pilot: Pilot, check: Callable[[], bool], what: str) -> None:
+    """Wait for `check()`, then for scheduled animations and the refresh they cause."""
+    await until(pilot, check, what)
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
+async def room_settles(pilot: Pilot, state: str = "show", step: str | None = None) -> None:
+    """Wait until the room's view is in `state` (at `step`) and has settled on screen."""
+    at = f" at {step}" if step else ""
+    await settle(pilot, lambda: room_ready(pilot.app, state, step), f"room {state}{at}")
 
 
 async def new_session(
@@ -36,6 +97,18 @@ async def run_command(pilot: Pilot, title: str) -> None:
     await pilot.press("ctrl+p")
     await pilot.pause()
     await pilot.press(*title)
-    await pilot.pause(0.3)
+    await pilot.pause()
+    palette = pilot.app.screen
+    assert isinstance(palette, CommandPalette)
+
+    def searched() -> bool:
+        searching = any(
+            worker.node is palette and worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
+            for worker in pilot.app.workers
+        )
+        found = palette.query_one(CommandList)
+        return not searching and found.option_count > 0 and found.highlighted is not None
+
+    await until(pilot, searched, f"the palette finds {title!r}")
     await pilot.press("enter")
     await pilot.pause()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,15 +16,11 @@ from screens.audience import POLL_SECONDS, AudienceScreen, widget_text
 from screens.console import ConsoleBar, PresentDialog, present_command
 from screens.session import SessionScreen
 from tests.conftest import Clock
-from tests.pilot import go_to
+from tests.pilot import go_to, room_settles, until
 from workshop import presence
 from workshop.model import Scenario
 from workshop.scenario import discover
 from workshop.store import Store
-
-WAIT = 10.0
-"""How long a test waits for a change to reach the room: a bound against hanging, not a
-speed check (how fast it follows is measured in benchmarks/bench_follow.py)."""
 
 HOSTILE = "[bold]not markup[/] $(rm -rf) [@click=app.quit]x[/]"
 
@@ -37,16 +31,6 @@ def seed(data_dir: Path, scenario: Scenario, title: str = "Acme CRM team") -> st
     session = store.create_session(scenario, title, "Dana", "Acme", ["Ann", "Bob"])
     store.close_all()
     return session.id
-
-
-async def until(pilot: Pilot, check: Callable[[], bool], what: str, limit: float = WAIT) -> float:
-    """Seconds until `check()` holds (pausing `pilot`'s app); fails after `limit`."""
-    start = time.perf_counter()
-    while not check():
-        if time.perf_counter() - start > limit:
-            raise AssertionError(f"not within {limit} s: {what}")
-        await pilot.pause(0.01)
-    return time.perf_counter() - start
 
 
 def room(app) -> AudienceScreen:  # noqa: ANN001
@@ -300,8 +284,7 @@ async def test_the_view_reflows_without_horizontal_scrolling(
     audience = build_app(data_dir, present=session.id)
     try:
         async with audience.run_test(size=size) as ap:
-            await until(ap, lambda: room(audience).state == "show", "show")
-            await ap.pause(0.3)
+            await room_settles(ap, "show", step)
             width = size[0]
             for widget in room(audience).query("*").results(Widget):
                 if not widget.display or widget.region.width == 0:
@@ -358,8 +341,7 @@ async def test_pack_markdown_reflows_at_80x24(tmp_path: Path) -> None:
     audience = build_app(data_dir, content_dirs=(pack_dir,), present=session.id)
     try:
         async with audience.run_test(size=(80, 24)) as ap:
-            await until(ap, lambda: room(audience).state == "show", "show")
-            await ap.pause(0.4)
+            await room_settles(ap)
             for widget in room(audience).query("*").results(Widget):
                 if widget.display and widget.region.width:
                     assert widget.region.right <= 80, widget

@@ -12,16 +12,15 @@ box characters too; its colours are held to 7:1 by the CSS check.
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
 from textual.color import Color
 
 from screens.app import build_app
-from screens.audience import AudienceScreen
 from screens.theme import PROJECTOR
 from tests.conftest import Clock
+from tests.pilot import room_settles
 from workshop.scenario import discover
 from workshop.store import Store
 
@@ -222,14 +221,6 @@ async def measure(app, what: str) -> list[str]:  # noqa: ANN001
     return problems
 
 
-async def wait_shown(pilot, app, state: str = "show") -> None:  # noqa: ANN001
-    start = time.perf_counter()
-    while not (isinstance(app.screen, AudienceScreen) and app.screen.state == state):
-        assert time.perf_counter() - start < 3, f"audience view not in state {state}"
-        await pilot.pause(0.02)
-    await pilot.pause(0.4)  # Markdown renders in the background
-
-
 async def test_every_rendered_character_of_the_audience_view_has_7_to_1(tmp_path: Path) -> None:
     pack_dir = tmp_path / "packs-extra"
     pack_dir.mkdir()
@@ -246,10 +237,10 @@ async def test_every_rendered_character_of_the_audience_view_has_7_to_1(tmp_path
                     store.go_to_step(sid, index)
                     if index == 1 and name == "mars-venus":
                         store.set_blank(sid, True)  # the blank screen has no text at all
-                        await wait_shown(pilot, app, "blank")
+                        await room_settles(pilot, "blank")
                         assert not cells(app)
                         store.set_blank(sid, False)
-                    await wait_shown(pilot, app)
+                    await room_settles(pilot, "show", step.key)
                     problems += await measure(app, f"{name}/{step.key}")
                     if name == "sink":  # the check reads the real screen
                         shown = "".join(text for text, *_ in cells(app))
@@ -257,11 +248,11 @@ async def test_every_rendered_character_of_the_audience_view_has_7_to_1(tmp_path
         store.close_all()  # nobody holds the sessions: the waiting screen
         app = build_app(data_dir, present=ids["mars-venus"])
         async with app.run_test(size=(80, 24)) as pilot:
-            await wait_shown(pilot, app, "waiting")
+            await room_settles(pilot, "waiting")
             problems += await measure(app, "waiting")
         app = build_app(data_dir, present="nothing-here")
         async with app.run_test(size=(80, 24)) as pilot:
-            await wait_shown(pilot, app, "problem")
+            await room_settles(pilot, "problem")
             problems += await measure(app, "problem")
     finally:
         store.close_all()

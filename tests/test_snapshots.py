@@ -11,6 +11,7 @@ from textual.widgets import Input, TextArea
 
 from screens.app import build_app
 from tests.conftest import Clock
+from tests.pilot import markdown_rendered, settle
 from workshop.model import Scenario, Session
 from workshop.scenario import discover
 from workshop.store import Store
@@ -95,8 +96,7 @@ def at_step(key: str, *keys: str):  # noqa: ANN201
         for widget in pilot.app.screen.query("TextArea, Input"):
             if isinstance(widget, TextArea | Input):
                 widget.cursor_blink = False
-        await pilot.wait_for_scheduled_animations()
-        await pilot.pause(0.3)  # let Markdown finish rendering
+        await settle(pilot, lambda: markdown_rendered(pilot.app.screen), "Markdown rendered")
 
     return run_before
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -10,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from screens.app import build_app
-from screens.audience import AudienceScreen
 from tests.conftest import OFFSET
+from tests.pilot import room_settles
 from tests.test_snapshots import seed
 from workshop.store import Store
 
@@ -44,16 +43,6 @@ def seeded_audience(name: str, console: list[Store], step: str, scenario_id: str
     return app
 
 
-async def shown(pilot, state: str = "show") -> None:  # noqa: ANN001
-    """Wait until the audience view is in `state`, and its Markdown has rendered."""
-    start = time.perf_counter()
-    while not (isinstance(pilot.app.screen, AudienceScreen) and pilot.app.screen.state == state):
-        assert time.perf_counter() - start < 5, f"audience view not in state {state}"
-        await pilot.pause(0.05)
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause(0.4)
-
-
 class TestAudienceSizes:
     """The capture step, the one the room watches longest, from small to large."""
 
@@ -62,14 +51,14 @@ class TestAudienceSizes:
     )
     def test_capture(self, snap_compare, console, size: tuple[int, int]) -> None:
         app = seeded_audience(f"capture-{size[0]}", console, "self-talk")
-        assert snap_compare(app, terminal_size=size, run_before=shown)
+        assert snap_compare(app, terminal_size=size, run_before=room_settles)
 
     @pytest.mark.parametrize(
         "size", [(80, 24), (100, 30), (160, 45)], ids=["80x24", "100x30", "160x45"]
     )
     def test_brief_revealed(self, snap_compare, console, size: tuple[int, int]) -> None:
         app = seeded_audience(f"brief-{size[0]}", console, "venus-brief")
-        assert snap_compare(app, terminal_size=size, run_before=shown)
+        assert snap_compare(app, terminal_size=size, run_before=room_settles)
 
 
 class TestAudienceSteps:
@@ -78,17 +67,17 @@ class TestAudienceSteps:
     @pytest.mark.parametrize("step", ["clarity-gaps", "rarely-personality", "next-interaction"])
     def test_step(self, snap_compare, console, step: str) -> None:
         app = seeded_audience(f"step-{step}", console, step)
-        assert snap_compare(app, terminal_size=(100, 30), run_before=shown)
+        assert snap_compare(app, terminal_size=(100, 30), run_before=room_settles)
 
     def test_rating(self, snap_compare, console) -> None:
         app = seeded_audience("rating", console, "resistance-map", "erm")
-        assert snap_compare(app, terminal_size=(100, 30), run_before=shown)
+        assert snap_compare(app, terminal_size=(100, 30), run_before=room_settles)
 
     def test_waiting_for_the_facilitator(self, snap_compare, console) -> None:
         app = seeded_audience("waiting", console, "self-talk")
         console.pop().close_all()
 
         async def run_before(pilot) -> None:  # noqa: ANN001
-            await shown(pilot, "waiting")
+            await room_settles(pilot, "waiting")
 
         assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
