@@ -13,7 +13,7 @@ from screens.home import HomeScreen
 from screens.session import SessionScreen
 from screens.widgets import CaptureBox, SessionTable, StatementList
 from tests.conftest import Clock
-from tests.pilot import go_to, new_session, run_command
+from tests.pilot import go_to, new_session, run_command, until
 from workshop.store import Store
 
 VENUS = [
@@ -247,8 +247,11 @@ async def test_words_typed_while_the_capture_step_opens_are_kept(data_dir: Path)
         app.post_message(events.Key("pagedown", None))
         for char in "We were never told":
             app.post_message(events.Key("space" if char == " " else char, char))
-        await pilot.pause()
-        await pilot.pause(0.2)
+        await until(
+            pilot,
+            lambda: [b.text for b in app.screen.query(CaptureBox)] == ["We were never told"],
+            "the words in the capture box",
+        )
         await pilot.press("enter")
         await pilot.pause()
         texts = [s.text for s in app.store.session(screen.session_id).statements]
