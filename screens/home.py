@@ -16,6 +16,7 @@ from screens.dialogs import ConfirmDialog, NewSessionDialog
 from screens.widgets import SessionTable
 from workshop.errors import SessionLocked, WorkshopError
 from workshop.model import SessionSummary
+from workshop.text import counted
 
 COLUMNS = (("Title", 0), ("Scenario", 24), ("Started", 16), ("Status", 11), ("Statements", 10))
 """Widths in cells; the title takes what the others leave."""
@@ -80,7 +81,7 @@ class HomeScreen(Screen[None]):
             table.cursor = [s.id for s in summaries].index(selected.id)
         count = len(summaries)
         self.query_one("#home-subtitle", Static).update(
-            Content(f"{count} session{'s' if count != 1 else ''} in {self.store.data_dir}")
+            Content(f"{counted(count, 'session')} in {self.store.data_dir}")
         )
         empty = self.query_one("#home-empty", Static)
         empty.display = not summaries
@@ -201,9 +202,10 @@ class HomeScreen(Screen[None]):
         summary = self.selected
         if summary is None:
             return
+        statements = counted(summary.statement_count, "statement")
         sure = await self.app.push_screen_wait(
             ConfirmDialog(
-                f"Delete the session '{summary.title}' ({summary.statement_count} statements)? "
+                f"Delete the session '{summary.title}' ({statements})? "
                 "This cannot be undone: export it first if anyone may want the transcript.",
                 yes="Delete",
                 no="Keep it",

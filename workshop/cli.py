@@ -12,6 +12,7 @@ import platformdirs
 
 from workshop import __version__
 from workshop.errors import WorkshopError
+from workshop.text import counted
 
 EXIT_USAGE = 2
 
@@ -147,7 +148,7 @@ def _list(data_dir: Path, as_json: bool) -> int:
     for s in summaries:
         print(
             f"{s.id}  {s.started_at:%Y-%m-%d %H:%M}  {s.status:<11}  "
-            f"{s.statement_count:>4} statements  {s.scenario_id:<12}  {s.title}"
+            f"{counted(s.statement_count, 'statement'):>15}  {s.scenario_id:<12}  {s.title}"
         )
     for d in damaged:
         print(f"damaged: {d.name}: {d.problem}", file=sys.stderr)
@@ -286,6 +287,7 @@ def _import(data_dir: Path, args: argparse.Namespace) -> int:
         imported.add(session.id)
         print(
             f"Imported {given} as session {session.id}: {session.title} "
-            f"({len(session.statements)} statements, {len(session.agreements)} agreements)."
+            f"({counted(len(session.statements), 'statement')}, "
+            f"{counted(len(session.agreements), 'agreement')})."
         )
     return 0

@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from workshop.model import Scenario, Session
-
-
-def _count(n: int, thing: str) -> str:
-    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
+from workshop.text import counted
 
 
 def _a(word: str) -> str:
@@ -48,14 +45,14 @@ def check_resume(session: Session, scenario: Scenario | None) -> list[str]:
         if side.key not in side_keys and said[side.key]:
             problems.append(
                 f"The side '{side.key}' ({side.label}) is no longer in the pack, "
-                f"and this session has {_count(said[side.key], 'statement')} from it."
+                f"and this session has {counted(said[side.key], 'statement')} from it."
             )
     labels = {side.key: side.label for side in session.sides}
     for key in said:
         if key not in side_keys and key not in labels:
             problems.append(
                 f"The side '{key}' is not in the pack, "
-                f"and this session has {_count(said[key], 'statement')} from it."
+                f"and this session has {counted(said[key], 'statement')} from it."
             )
     for step_key, side_key in sorted({(st.step, st.side) for st in session.statements if st.step}):
         step = steps.get(step_key)
@@ -66,7 +63,7 @@ def check_resume(session: Session, scenario: Scenario | None) -> list[str]:
                 )
                 problems.append(
                     f"The step '{step_key}' no longer captures the side '{side_key}', "
-                    f"which has {_count(n, 'statement')} in it."
+                    f"which has {counted(n, 'statement')} in it."
                 )
 
     tag_keys = {tag.key for tag in scenario.tags}
@@ -77,8 +74,8 @@ def check_resume(session: Session, scenario: Scenario | None) -> list[str]:
         if key in tag_keys or not (tagged[key] or agreed[key]):
             continue
         uses = [
-            f"{_count(tagged[key], 'statement')} tagged with it" if tagged[key] else "",
-            f"{_count(agreed[key], 'agreement')} tied to it" if agreed[key] else "",
+            f"{counted(tagged[key], 'statement')} tagged with it" if tagged[key] else "",
+            f"{counted(agreed[key], 'agreement')} tied to it" if agreed[key] else "",
         ]
         name = f"'{key}' ({tag_labels[key]})" if key in tag_labels else f"'{key}'"
         problems.append(

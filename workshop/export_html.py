@@ -13,6 +13,7 @@ from html import escape
 
 from workshop.model import Scenario, Session
 from workshop.report import CountTable, Report, build_report, duration
+from workshop.text import counted
 
 SIDE_COLOURS = ("#b03a6f", "#2563a8", "#2f7d4f", "#a35a00", "#6b4fa8", "#4f6470")
 """Bar and accent colour of each side, by position (then repeated)."""
@@ -304,7 +305,7 @@ def render_html(report: Report, language: str = "en") -> str:
     out.append('<section class="part" id="self-talk"><h2>Self-talk</h2><div class="sides">')
     for i, side in enumerate(report.sides):
         count = len(side.lines)
-        about = f"{count} statement{'s' if count != 1 else ''}"
+        about = counted(count, "statement")
         if side.role:
             about = f"{_u(side.role)} · {about}"
         out.append(

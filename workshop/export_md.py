@@ -12,6 +12,7 @@ import re
 
 from workshop.model import Scenario, Session
 from workshop.report import CountTable, Report, build_report, duration
+from workshop.text import counted
 
 _INLINE = re.compile(r"[\\`*_\[\]<|~#]|&(?=#?[A-Za-z0-9]+;)|:(?=//)|(?<=[Ww]{3})\.")
 """Characters that are markup anywhere in a line."""
@@ -89,7 +90,7 @@ def render_markdown(report: Report) -> str:
         if side.role:
             heading += f" · {md_text(side.role)}"
         count = len(side.lines)
-        out += [f"### {heading}", "", f"{count} statement{'s' if count != 1 else ''}.", ""]
+        out += [f"### {heading}", "", f"{counted(count, 'statement')}.", ""]
         for line in side.lines:
             marker = f"{line.number}. "
             text = md_block(line.text, len(marker))

@@ -1,4 +1,4 @@
-"""Cleaning of text typed or pasted by the facilitator."""
+"""Text rules of the core: cleaning what the facilitator types or pastes, and counts."""
 
 from __future__ import annotations
 
@@ -33,3 +33,8 @@ def too_long(text: str, limit: int = MAX_STATEMENT_CHARS) -> str | None:
         f"That text is {len(text):,} characters; the limit is {limit:,}. "
         "Nothing was cut: shorten it or split it into several statements."
     )
+
+
+def counted(count: int, noun: str) -> str:
+    """`count` and `noun`, plural unless it is one: "1 statement", "3 statements"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
