@@ -22,7 +22,7 @@ from screens.widgets import (
     side_label,
 )
 from workshop.model import Agreement, Scenario, Session, Statement, Step
-from workshop.text import clean_text, too_long
+from workshop.text import clean_text, counted, too_long
 
 
 class StepView(Vertical):
@@ -517,12 +517,9 @@ class AgreeView(StepView):
         self.refresh_view()
 
     def refresh_view(self) -> None:
-        count = len(self.session.agreements)
+        agreements = counted(len(self.session.agreements), "agreement")
         self.query_one("#agree-hint", Static).update(
-            Content(
-                f"{count} agreement{'s' if count != 1 else ''}. a adds, Enter or e edits, "
-                "d deletes, ctrl+z undoes."
-            )
+            Content(f"{agreements}. a adds, Enter or e edits, d deletes, ctrl+z undoes.")
         )
 
     def focus_default(self) -> None:
