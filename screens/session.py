@@ -137,9 +137,9 @@ class SessionScreen(Screen[None]):
         self.session_id = session_id
         self.read_only = read_only
         self.drafts: dict[str, tuple[str, str, str]] = {}
+        """Text typed but not yet added, per capture step, kept while moving between steps."""
         self.typeahead = ""
         """Keys typed while a capture step was still being drawn, for its capture box."""
-        """Text typed but not yet added, per capture step, kept while moving between steps."""
         store = self.store
         self.session: Session = (
             store.load_session(session_id) if read_only else store.session(session_id)
