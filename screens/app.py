@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.reactive import Initialize, Reactive
 from textual.screen import Screen
 from textual.theme import Theme
 
+from screens.keygate import KeyGate
 from screens.theme import THEMES
 from workshop.model import Scenario
 from workshop.scenario import BrokenPack, discover
@@ -52,6 +56,26 @@ class WorkshopApp(App[None]):
         self.scenarios = {s.id: s for s in scenarios}
         self.broken = broken
         self.present = present
+        self.key_gate = KeyGate(self)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, reading keys with our parser on POSIX terminals."""
+        if os.name == "posix" and not os.environ.get("TEXTUAL_DRIVER"):
+            from screens.terminal import TerminalDriver
+
+            return TerminalDriver
+        return super().get_driver_class()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys and pastes from the terminal go through the gate: in order, each once the
+        app has settled from the one before."""
+        if (
+            isinstance(event, events.Key | events.Paste)
+            and not event.is_forwarded
+            and self.key_gate.hold(event)
+        ):
+            return
+        await super().on_event(event)
 
     @property
     def available_themes(self) -> dict[str, Theme]:
