@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -16,7 +16,6 @@ from textual.widgets import Footer, Label, Markdown, Static
 
 from screens.console import ConsoleBar, PresentDialog, present_command
 from screens.steps import STEP_VIEWS, StepView
-from screens.widgets import CaptureBox
 from workshop.compat import check_resume
 from workshop.errors import SessionReadOnly, WorkshopError
 from workshop.model import Scenario, Session, Step
@@ -138,8 +137,6 @@ class SessionScreen(Screen[None]):
         self.read_only = read_only
         self.drafts: dict[str, tuple[str, str, str]] = {}
         """Text typed but not yet added, per capture step, kept while moving between steps."""
-        self.typeahead = ""
-        """Keys typed while a capture step was still being drawn, for its capture box."""
         store = self.store
         self.session: Session = (
             store.load_session(session_id) if read_only else store.session(session_id)
@@ -222,25 +219,6 @@ class SessionScreen(Screen[None]):
         )
         self._tick()
         view.focus_default()
-
-    def on_key(self, event: events.Key) -> None:
-        """Keep what is typed while a capture step is still being drawn: no word is lost."""
-        if self.step.type != "capture" or self.read_only or not event.is_printable:
-            return
-        focused = self.focused
-        # The capture box stops the keys it takes, so a key reaching the screen while the box
-        # has focus was sent here before the box got it.
-        if not event.character or (
-            focused is not None and focused.is_attached and not isinstance(focused, CaptureBox)
-        ):
-            return
-        event.stop()
-        boxes = self.query(CaptureBox)
-        if boxes:
-            boxes.first().insert(event.character)
-            boxes.first().focus()
-        else:
-            self.typeahead += event.character
 
     @on(SessionChanged)
     def _session_changed(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -55,6 +55,22 @@ class StepView(Vertical):
 
     def step_title(self) -> Label:
         return Label(Content(self.step.title), classes="step-title")
+
+    def stray_key(self, event: events.Key, keys: str) -> None:
+        """Say which keys work when `event` is a printable key that does nothing here."""
+        hints = self.query(".key-hint").results(Static)
+        hint = next(hints, None)
+        if hint is None:
+            return
+        if event.character and event.is_printable and event.key not in self.screen.active_bindings:
+            hint.update(Content(f"'{event.character}' does nothing here: {keys}."))
+            hint.display = True
+        else:
+            self.clear_stray_key()
+
+    def clear_stray_key(self) -> None:
+        for hint in self.query(".key-hint").results(Static):
+            hint.display = False
 
 
 class BriefView(StepView):
@@ -170,10 +186,6 @@ class CaptureView(StepView):
             box.text, self.query_one("#speaker", LineInput).value, self.side = draft
             self._show_side()
             box.move_cursor(box.document.end)
-        if self.screen.typeahead and not self.read_only:
-            box.move_cursor(box.document.end)
-            box.insert(self.screen.typeahead)
-            self.screen.typeahead = ""
 
     def stash(self) -> None:
         text = self.query_one(CaptureBox).text
@@ -228,9 +240,10 @@ class CaptureView(StepView):
         self._focus_list()
 
     def _focus_list(self) -> None:
+        """Give the keys to the current side's list, on its newest line."""
         target = self.column(self.side).list
         target.focus()
-        if target.option_count and target.highlighted is None:
+        if target.option_count:
             target.highlighted = target.option_count - 1
 
     def action_column(self, delta: int) -> None:
@@ -391,6 +404,7 @@ class TagView(StepView):
                     classes="legend",
                 )
                 yield Static("", id="tag-progress")
+                yield Static("", classes="key-hint problem")
                 yield Bars(id="tag-bars")
 
     def on_mount(self) -> None:
@@ -415,13 +429,18 @@ class TagView(StepView):
         )
         self.query_one(Bars).show(count_rows(self.session, self.taxonomy.key, self.scenario))
 
-    def on_key(self, event) -> None:  # noqa: ANN001
-        if self.taxonomy is None or not event.character:
+    def on_key(self, event: events.Key) -> None:
+        if self.taxonomy is None:
             return
-        tag = self.taxonomy.by_hotkey(event.character)
+        tag = self.taxonomy.by_hotkey(event.character) if event.character else None
         view = self.query_one(StatementList)
         before = view.current
-        if tag is None or before is None:
+        if tag is None:
+            tags = ", ".join(f"{t.hotkey} {t.label}" for t in self.taxonomy.tags)
+            self.stray_key(event, f"tag keys are {tags}; Up and Down move")
+            return
+        self.clear_stray_key()
+        if before is None:
             return
         event.stop()
         new = self.save("toggle_tag", before.id, tag.key)
@@ -537,11 +556,11 @@ class AgreeView(StepView):
             view.index = ids.index(select)
         self.refresh_view()
 
-    @work
-    async def action_add(self) -> None:
-        if self.read_only:
-            return
-        form = await self.app.push_screen_wait(AgreementDialog(self.tags))
+    def action_add(self) -> None:
+        if not self.read_only:
+            self.app.push_screen(AgreementDialog(self.tags), self._added)
+
+    def _added(self, form: dict | None) -> None:
         if form is None:
             return
         agreement = self.save(
@@ -557,13 +576,14 @@ class AgreeView(StepView):
             self._rebuild(agreement.id)
 
     @on(ListView.Selected)
-    @work
-    async def action_edit(self) -> None:
+    def action_edit(self) -> None:
         item = self.query_one(ListView).highlighted_child
         if not isinstance(item, AgreementItem) or self.read_only:
             return
         old = item.agreement
-        form = await self.app.push_screen_wait(AgreementDialog(self.tags, old))
+        self.app.push_screen(AgreementDialog(self.tags, old), lambda form: self._edited(old, form))
+
+    def _edited(self, old: Agreement, form: dict | None) -> None:
         if form is None:
             return
         new = self.save(
@@ -632,6 +652,7 @@ class RatingView(StepView):
             Content(f"Press 0–{self.step.scale} to rate the selected line, n to add the evidence."),
             classes="hint",
         )
+        yield Static("", classes="key-hint problem")
         yield ListView(
             *(RatingItemView(i.label, i.description) for i in self.step.items), id="ratings"
         )
@@ -661,40 +682,44 @@ class RatingView(StepView):
     def _current(self) -> int | None:
         return self.query_one(ListView).index
 
-    def on_key(self, event) -> None:  # noqa: ANN001
-        if not event.character or not event.character.isdigit():
+    def on_key(self, event: events.Key) -> None:
+        scores = "0123456789"[: self.step.scale + 1]
+        if not event.character or event.character not in scores:
+            self.stray_key(event, f"scores are 0–{self.step.scale}, n writes the evidence")
             return
-        score = int(event.character)
+        self.clear_stray_key()
+        score = scores.index(event.character)
         index = self._current()
-        if index is None or score > self.step.scale:
+        if index is None:
             return
         event.stop()
         if self.save("set_rating", self.step.key, self.step.items[index].key, score) is not None:
             self.refresh_view()
 
     @on(ListView.Selected)
-    @work
-    async def action_note(self) -> None:
+    def action_note(self) -> None:
         index = self._current()
         if index is None or self.read_only:
             return
         item = self.step.items[index]
         rating = self.session.rating(self.step.key, item.key)
-        note = await self.app.push_screen_wait(
-            NoteDialog(
-                f"Evidence for '{item.label}'",
-                rating.note if rating else "",
-                "what the room said that shows it",
-            )
+        dialog = NoteDialog(
+            f"Evidence for '{item.label}'",
+            rating.note if rating else "",
+            "what the room said that shows it",
         )
+        self.app.push_screen(dialog, lambda note: self._noted(item.key, note))
+
+    def _noted(self, item: str, note: str | None) -> None:
         if note is None:
             return
         problem = too_long(note)
         if problem:
             self.notify(problem, severity="warning", markup=False)
             return
+        rating = self.session.rating(self.step.key, item)
         score = rating.score if rating else 0
-        if self.save("set_rating", self.step.key, item.key, score, note) is not None:
+        if self.save("set_rating", self.step.key, item, score, note) is not None:
             self.refresh_view()
 
 

@@ -190,7 +190,15 @@ def heat_content(score: int | None, scale: int) -> Content:
 
 
 class LineInput(Input):
-    """An Input that keeps a multi-line paste, joined into one line, instead of its first line."""
+    """An Input that keeps a multi-line paste, joined into one line, instead of its first line.
+
+    Focus puts the cursor at the end and selects nothing, as the capture box does: typing
+    after `e` adds to the text instead of replacing it.
+    """
+
+    def __init__(self, value: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(value, **kwargs)
 
     def _on_paste(self, event: events.Paste) -> None:
         if event.text:

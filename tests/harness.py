@@ -1,0 +1,181 @@
+"""The real-terminal harness: the installed `workshop` in a pseudo-terminal, keys sent as the
+bytes a terminal sends at a chosen spacing, the screen rendered by pyte, and what was stored
+read back through the store once the app has quit.
+
+Pilot waits for the app to settle after every key; this harness does not, so it catches what
+a fast typist, key repeat, a paste or a presenter clicker does to the app.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import pprint
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import ptyprocess
+import pyte
+
+SPACINGS_MS = (0, 10, 30, 50, 100)
+"""The key spacings every scenario is run at: 0 ms sends them all in one write."""
+
+LIMIT = 30.0
+"""How long the harness waits for a screen: a bound against hanging on a loaded machine."""
+
+KEYS: dict[str, bytes] = {
+    "enter": b"\r",
+    "tab": b"\t",
+    "shift+tab": b"\x1b[Z",
+    "escape": b"\x1b",
+    "backspace": b"\x7f",
+    "delete": b"\x1b[3~",
+    "up": b"\x1b[A",
+    "down": b"\x1b[B",
+    "right": b"\x1b[C",
+    "left": b"\x1b[D",
+    "home": b"\x1b[H",
+    "end": b"\x1b[F",
+    "pageup": b"\x1b[5~",
+    "pagedown": b"\x1b[6~",
+    "f2": b"\x1bOQ",
+    "f3": b"\x1bOR",
+    "f4": b"\x1bOS",
+    "f10": b"\x1b[21~",
+    "ctrl+p": b"\x10",
+    "ctrl+q": b"\x11",
+    "ctrl+z": b"\x1a",
+}
+"""Named keys as an xterm sends them; anything else is typed as its own characters."""
+
+
+def workshop_command() -> str:
+    """The installed console script (beside this Python, as pip installs it)."""
+    beside = Path(sys.executable).with_name("workshop")
+    found = str(beside) if beside.exists() else shutil.which("workshop")
+    if found is None:
+        raise RuntimeError("the workshop console script is not installed: pip install -e .")
+    return found
+
+
+class Paste:
+    """A bracketed paste of `text` (one write, as a terminal sends it)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def bytes(self) -> bytes:
+        return b"\x1b[200~" + self.text.encode() + b"\x1b[201~"
+
+
+Key = str | Paste
+
+
+def key_bytes(key: Key) -> list[bytes]:
+    """The writes for `key`: a named key or a paste is one write, a text one per character."""
+    if isinstance(key, Paste):
+        return [key.bytes()]
+    if key in KEYS:
+        return [KEYS[key]]
+    return [char.encode() for char in key]
+
+
+class Terminal:
+    """`workshop ARGS` running in a pseudo-terminal of `size` (columns, rows)."""
+
+    def __init__(self, *args: str, size: tuple[int, int] = (100, 30)) -> None:
+        columns, rows = size
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("TEXTUAL", "WORKSHOP_LANGUAGE", "PYTEST"))
+        }
+        env.update(TERM="xterm-256color", COLUMNS=str(columns), LINES=str(rows))
+        self.screen = pyte.Screen(columns, rows)
+        self.stream = pyte.ByteStream(self.screen)
+        self.output = bytearray()
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self.process = ptyprocess.PtyProcess.spawn(
+            [workshop_command(), *args], dimensions=(rows, columns), env=env
+        )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data = self.process.read(65536)
+            except EOFError:
+                break
+            with self._changed:
+                self.output += data
+                self.stream.feed(data)
+                self._changed.notify_all()
+        with self._changed:
+            self._changed.notify_all()
+
+    def text(self) -> str:
+        """The screen as it is rendered now, one line per row."""
+        with self._lock:
+            return "\n".join(self.screen.display)
+
+    def wait_for(self, check: str | Callable[[str], bool], limit: float = LIMIT) -> float:
+        """Seconds until the screen shows `check` (a text, or a test of the screen's text)."""
+        test = (lambda screen: check in screen) if isinstance(check, str) else check
+        start = time.perf_counter()
+        with self._changed:
+            while not test("\n".join(self.screen.display)):
+                left = limit - (time.perf_counter() - start)
+                if left <= 0 or not self.process.isalive() and not self._reader.is_alive():
+                    screen = "\n".join(self.screen.display)
+                    raise AssertionError(f"not on screen within {limit} s: {check!r}\n{screen}")
+                self._changed.wait(min(left, 0.05))
+        return time.perf_counter() - start
+
+    def write(self, data: bytes) -> None:
+        self.process.write(data)
+
+    def send(self, keys: Iterable[Key], spacing_ms: float) -> None:
+        """Send `keys` `spacing_ms` apart; at 0 ms all of them in one write."""
+        writes = [chunk for key in keys for chunk in key_bytes(key)]
+        if spacing_ms <= 0:
+            self.write(b"".join(writes))
+            return
+        for chunk in writes:
+            self.write(chunk)
+            time.sleep(spacing_ms / 1000)
+
+    def quit(self, limit: float = LIMIT) -> int:
+        """Press ctrl+q and wait for the app to exit; its exit status."""
+        self.write(KEYS["ctrl+q"])
+        deadline = time.monotonic() + limit
+        while self.process.isalive():
+            if time.monotonic() > deadline:
+                self.process.kill(9)
+                raise AssertionError(f"the app did not quit within {limit} s:\n{self.text()}")
+            time.sleep(0.02)
+        self._reader.join(5)
+        return self.process.exitstatus or 0
+
+    def close(self) -> None:
+        if self.process.isalive():
+            self.process.kill(9)
+        self._reader.join(5)
+
+
+def differs(meant: object, stored: object, keys: Sequence[Key], spacing_ms: float) -> str:
+    """A readable difference between what the keys meant and what was stored."""
+    lines = difflib.unified_diff(
+        pprint.pformat(meant, width=90).splitlines(),
+        pprint.pformat(stored, width=90).splitlines(),
+        "meant",
+        "stored",
+        lineterm="",
+    )
+    typed = " ".join(k.text if isinstance(k, Paste) else k for k in keys)
+    return f"at {spacing_ms} ms, keys {typed!r}:\n" + "\n".join(lines)
