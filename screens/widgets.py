@@ -11,7 +11,7 @@ from textual import events
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -137,6 +137,13 @@ class CaptureBox(TextArea):
                 self.post_message(self.Submitted(self, text))
             return
         await super()._on_key(event)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Blank once removed: a frame drawn while the step changes (PageDown) can reach a
+        box whose component styles are already gone, which raised a KeyError on screen."""
+        if not self._component_styles:
+            return [Strip.blank(crop.width)] * crop.height
+        return super().render_lines(crop)
 
     def give_back(self, text: str) -> None:
         """Put `text` back in front of whatever was typed since (after a failed save)."""

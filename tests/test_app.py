@@ -6,6 +6,7 @@ from pathlib import Path
 
 from textual import events
 from textual.color import Color
+from textual.geometry import Region
 from tinydb import TinyDB
 
 from screens.app import build_app
@@ -256,6 +257,21 @@ async def test_words_typed_while_the_capture_step_opens_are_kept(data_dir: Path)
         await pilot.pause()
         texts = [s.text for s in app.store.session(screen.session_id).statements]
         assert texts == ["We were never told"]
+
+
+async def test_a_capture_box_drawn_after_its_step_is_left_is_blank(data_dir: Path) -> None:
+    """The race behind a traceback seen once while paging through ERM: a frame drawn while
+    the step changes reached the removed capture box (Textual's KeyError for
+    'text-area--gutter')."""
+    app = build_app(data_dir, clock=Clock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await new_session(pilot)
+        await go_to(pilot, "self-talk")
+        box = app.screen.query_one(CaptureBox)
+        await pilot.press("pagedown")
+        await until(pilot, lambda: not box.is_attached, "the capture box removed")
+        lines = box.render_lines(Region(0, 0, 30, 3))
+        assert [line.text for line in lines] == [" " * 30] * 3
 
 
 async def test_session_details_can_be_corrected_from_the_palette(data_dir: Path) -> None:
