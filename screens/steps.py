@@ -166,6 +166,11 @@ class CaptureView(StepView):
                 placeholder=self.step.prompt or "Type what the room says, Enter adds",
             )
         yield Static("", id="capture-problem", classes="problem")
+        yield Static(
+            "Enter or e edits · d deletes · ctrl+z undoes · ←→ side · Esc types",
+            id="list-keys",
+            classes="hint",
+        )
         taxonomy = self.scenario.taxonomy(self.step.taxonomy)
         if taxonomy:
             yield Static(
@@ -201,11 +206,18 @@ class CaptureView(StepView):
         return next(c for c in self.query(SideColumn) if c.side == side)
 
     def _show_side(self) -> None:
+        """Show the side and who has the keys: the box (adding, editing) or a list."""
         label = side_label(self.session, self.side)
-        mode = "editing" if self.editing else "adding to"
+        selecting = isinstance(self.app.focused, StatementList)
+        mode = "selecting in" if selecting else "editing" if self.editing else "adding to"
         self.query_one("#capture-side", Label).update(Content(f"{mode} {label} ▸"))
+        self.query_one("#list-keys").display = selecting
+        self.query_one(CaptureBox).set_class(selecting, "-resting")
         for column in self.query(SideColumn):
             column.set_class(column.side == self.side, "-active")
+
+    def on_descendant_focus(self) -> None:
+        self._show_side()
 
     def _problem(self, text: str) -> None:
         self.query_one("#capture-problem", Static).update(Content(text))

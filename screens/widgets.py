@@ -9,14 +9,14 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Input, Label, OptionList, Static, TextArea
+from textual.widget import Widget
+from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from workshop.model import Session, Statement
@@ -152,39 +152,62 @@ class CaptureBox(TextArea):
         self.move_cursor(self.document.end)
 
 
-class Bars(Vertical):
-    """Horizontal bars: one row per label, one bar per series, drawn from counts."""
+BarRows = list[tuple[str, list[tuple[str, int, str]]]]
+"""(label, [(series label, count, side css class)]) per group of bars."""
+
+
+class Bars(Widget):
+    """Horizontal bars: a bold label per group, then one bar per series with its count.
+
+    Drawn as text in one widget, so a new count is one redraw, not a rebuild of widgets.
+    """
+
+    SERIES_WIDTH = 12
+    COUNT_WIDTH = 5
 
     def __init__(self, id: str | None = None, classes: str = "") -> None:
         super().__init__(id=id, classes=classes)
-        self._key: tuple | None = None
+        self.rows: BarRows = []
 
-    def show(self, rows: list[tuple[str, list[tuple[str, int, str]]]]) -> None:
-        """`rows`: (label, [(series label, count, css class)]). Rebuilds only when changed."""
-        key = tuple((label, tuple(series)) for label, series in rows)
-        if key == self._key:
+    def show(self, rows: BarRows) -> None:
+        """Draw `rows`; only when they changed."""
+        if rows == self.rows:
             return
-        self._key = key
-        top = max((n for _, series in rows for _, n, _ in series), default=0) or 1
-        self.remove_children()
-        groups = []
-        for label, series in rows:
-            lines = []
+        layout = self._height(rows) != self._height(self.rows)
+        self.rows = [(label, list(series)) for label, series in rows]
+        self.refresh(layout=layout)
+
+    def counts(self) -> list[int]:
+        """The counts shown, group by group."""
+        return [count for _, series in self.rows for _, count, _ in series]
+
+    @staticmethod
+    def _height(rows: BarRows) -> int:
+        return sum(2 + len(series) for _, series in rows) - (1 if rows else 0)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self._height(self.rows)
+
+    def render(self) -> Content:
+        width = self.size.width
+        track = max(width - self.SERIES_WIDTH - self.COUNT_WIDTH, 1)
+        top = max((n for _, series in self.rows for _, n, _ in series), default=0) or 1
+        lines: list[Content] = []
+        for index, (label, series) in enumerate(self.rows):
+            if index:
+                lines.append(Content(""))
+            lines.append(Content.styled(label, "bold"))
             for name, count, css in series:
-                bar = Static("", classes=f"bar {css}")
-                bar.styles.width = f"{count / top * 100:.0f}%"
+                filled = round(track * count / top)
                 lines.append(
-                    Horizontal(
-                        Label(Content(name), classes="bar-series"),
-                        Horizontal(bar, classes="bar-track"),
-                        Label(Content(str(count)), classes="bar-count"),
-                        classes="bar-line",
+                    Content.assemble(
+                        Content(name).truncate(self.SERIES_WIDTH, pad=True),
+                        (" " * filled, f"on ${css[1:]}"),
+                        " " * (track - filled),
+                        (f" {count}".ljust(self.COUNT_WIDTH), "bold"),
                     )
                 )
-            groups.append(
-                Vertical(Label(Content(label), classes="bar-label"), *lines, classes="bar-group")
-            )
-        self.mount_all(groups)
+        return Content("\n").join(lines)
 
 
 def heat_content(score: int | None, scale: int) -> Content:

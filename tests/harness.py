@@ -85,9 +85,11 @@ def key_bytes(key: Key) -> list[bytes]:
 
 
 class Terminal:
-    """`workshop ARGS` running in a pseudo-terminal of `size` (columns, rows)."""
+    """`workshop ARGS` (or `command`) running in a pseudo-terminal of `size` (columns, rows)."""
 
-    def __init__(self, *args: str, size: tuple[int, int] = (100, 30)) -> None:
+    def __init__(
+        self, *args: str, size: tuple[int, int] = (100, 30), command: list[str] | None = None
+    ) -> None:
         columns, rows = size
         env = {
             key: value
@@ -101,7 +103,7 @@ class Terminal:
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self.process = ptyprocess.PtyProcess.spawn(
-            [workshop_command(), *args], dimensions=(rows, columns), env=env
+            command or [workshop_command(), *args], dimensions=(rows, columns), env=env
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -123,6 +125,18 @@ class Terminal:
         """The screen as it is rendered now, one line per row."""
         with self._lock:
             return "\n".join(self.screen.display)
+
+    def timed(self, data: bytes, check: Callable[[list[str]], bool], limit: float = LIMIT) -> float:
+        """Milliseconds from writing `data` until `check(rows)` holds for the rendered rows."""
+        with self._changed:
+            started = time.perf_counter()
+            self.process.write(data)
+            while not check(self.screen.display):
+                if time.perf_counter() - started > limit:
+                    screen = "\n".join(self.screen.display)
+                    raise AssertionError(f"not within {limit} s after {data!r}:\n{screen}")
+                self._changed.wait(0.05)
+            return (time.perf_counter() - started) * 1000
 
     def wait_for(self, check: str | Callable[[str], bool], limit: float = LIMIT) -> float:
         """Seconds until the screen shows `check` (a text, or a test of the screen's text)."""

@@ -15,6 +15,7 @@ from screens.app import build_app
 from screens.audience import POLL_SECONDS, AudienceScreen, widget_text
 from screens.console import ConsoleBar, PresentDialog, present_command
 from screens.session import SessionScreen
+from screens.widgets import Bars
 from tests.conftest import Clock
 from tests.pilot import go_to, room_settles, until
 from workshop import presence
@@ -143,10 +144,8 @@ async def test_the_room_follows_the_console_and_never_sees_notes(
             await cp.press("1")  # Roles on the first statement
             await shows("#Roles")
             await shows("1 of 3 statements tagged")
-            counts = [
-                str(label.content) for label in room(audience).query(".bar-count").results(Static)
-            ]
-            assert counts[:2] == ["1", "0"]  # Roles: Venus 1, Mars 0
+            counts = room(audience).query_one(Bars).counts()
+            assert counts[:2] == [1, 0]  # Roles: Venus 1, Mars 0
 
             await go_to(cp, "next-interaction")
             screen = console.screen
