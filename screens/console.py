@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from screens.widgets import put
 from workshop import presence
 from workshop.model import Scenario
 
@@ -102,11 +103,12 @@ class ConsoleBar(Horizontal):
             upcoming = Content("Last step")
         if session.blank:
             upcoming = Content.assemble(("The room's screen is blank  ", "reverse bold"), upcoming)
-        self.query_one("#console-next", Label).update(upcoming)
+        put(self.query_one("#console-next", Label), upcoming)
         spent, left = presence.workshop_times(session, scenario, screen.elapsed())
         over = "left" if left >= 0 else "over"
-        self.query_one("#console-time", Label).update(
-            Content(f"Workshop {clock_text(spent)} · {clock_text(left)} {over}")
+        put(
+            self.query_one("#console-time", Label),
+            Content(f"Workshop {clock_text(spent)} · {clock_text(left)} {over}"),
         )
         self.set_class(left < 0, "-over")
 

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Label, Markdown, Static
 
 from screens.console import ConsoleBar, PresentDialog, present_command
 from screens.steps import STEP_VIEWS, StepView
+from screens.widgets import put
 from workshop.compat import check_resume
 from workshop.errors import SessionReadOnly, WorkshopError
 from workshop.model import Scenario, Session, Step
@@ -42,15 +43,14 @@ class SessionHeader(Horizontal):
         yield Label("", id="header-clock")
 
     def show(self, session: Session, step: Step, remaining: float) -> None:
-        self.query_one("#header-title", Label).update(Content(session.title))
-        self.query_one("#header-step", Label).update(
-            Content(f"Step {session.current_step + 1} of {len(session.steps)} · {step.title}")
+        put(self.query_one("#header-title", Label), Content(session.title))
+        put(
+            self.query_one("#header-step", Label),
+            Content(f"Step {session.current_step + 1} of {len(session.steps)} · {step.title}"),
         )
         clock = self.query_one("#header-clock", Label)
-        if remaining >= 0:
-            clock.update(Content(f"{clock_text(remaining)} left"))
-        else:
-            clock.update(Content(f"{clock_text(remaining)} over"))
+        state = "left" if remaining >= 0 else "over"
+        put(clock, Content(f"{clock_text(remaining)} {state}"))
         clock.set_class(remaining < 0, "-over")
 
 
@@ -73,7 +73,7 @@ class Agenda(Vertical):
             else:
                 mark, state = " ", "-upcoming"
             minutes = f"{spent / 60:.0f}/{timebox:g}" if spent >= 30 else f"{timebox:g}"
-            label.update(Content(f"{mark}{minutes:>6}m  {step.title}"))
+            put(label, Content(f"{mark}{minutes:>6}m  {step.title}"))
             for cls in ("-done", "-current", "-upcoming"):
                 label.set_class(cls == state, cls)
 
@@ -214,9 +214,7 @@ class SessionScreen(Screen[None]):
         view_class = STEP_VIEWS[self.step.type]
         view = view_class(self.session, self.scenario, self.step, self.read_only)
         await stage.mount(view)
-        self.query_one("#notes-text", Markdown).update(
-            self.step.notes or "_No notes for this step._"
-        )
+        self._show_notes()
         self._tick()
         view.focus_default()
 
@@ -280,6 +278,15 @@ class SessionScreen(Screen[None]):
 
     def watch_notes_visible(self, visible: bool) -> None:
         self.query_one("#notes").display = visible
+        self._show_notes()
+
+    def _show_notes(self) -> None:
+        """Render the step's notes, only while they are shown (a Markdown is dozens of
+        widgets: rendering hidden notes at every step change cost a third of it)."""
+        notes = self.step.notes or "_No notes for this step._"
+        markdown = self.query_one("#notes-text", Markdown)
+        if self.notes_visible and markdown.source != notes:
+            markdown.update(notes)
 
     async def action_reveal(self) -> None:
         if not self.step.reveal:

@@ -436,8 +436,9 @@ class TagView(StepView):
             for st in statements
             if any(t in {tag.key for tag in self.taxonomy.tags} for t in st.tags)
         )
+        # One line high (steps.tcss): a new count needs no layout of the screen.
         self.query_one("#tag-progress", Static).update(
-            Content(f"{tagged} of {len(statements)} statements tagged")
+            Content(f"{tagged} of {len(statements)} statements tagged"), layout=False
         )
         self.query_one(Bars).show(count_rows(self.session, self.taxonomy.key, self.scenario))
 

@@ -79,12 +79,30 @@ class StatementList(OptionList):
         self.scroll_end(animate=False)
 
     def show(self, statement: Statement) -> None:
-        """Redraw `statement` after an edit or a tag change."""
-        if statement.id in self.statements:
-            self.statements[statement.id] = statement
-            self.replace_option_prompt(
-                statement.id, statement_content(statement, self.session, self.with_side)
-            )
+        """Redraw `statement` after an edit or a tag change.
+
+        OptionList's own `replace_option_prompt` measures every option again (all 500 of
+        them wrapped anew for one tag); when the new prompt takes as many lines as the old,
+        only the drawn lines are redone.
+        """
+        if statement.id not in self.statements:
+            return
+        self.statements[statement.id] = statement
+        index = self.get_option_index(statement.id)
+        option = self.get_option_at_index(index)
+        before = self._line_cache.heights.get(index)
+        option._set_prompt(statement_content(statement, self.session, self.with_side))
+        if before is not None and self.scrollable_content_region:
+            padding = self.get_component_styles("option-list--option").padding
+            width = self.scrollable_content_region.width - self._get_left_gutter_width()
+            height = self._get_visual(option).get_height(self.styles, width - padding.width)
+            if height + option._divider == before:
+                cache = self._option_render_cache
+                for key in [key for key in cache.keys() if key[0] is option]:
+                    cache.discard(key)
+                self.refresh()
+                return
+        self._clear_caches()
 
     def drop(self, statement_id: str) -> None:
         """Remove a statement from the list."""
@@ -357,13 +375,19 @@ class SessionTable(ScrollView, can_focus=True):
 def put(widget: Static, content: Content) -> bool:
     """Show `content` in `widget` unless it already does (no redraw 4 times a second).
 
+    The screen is laid out again only when the text's shape changed (its lines' widths):
+    a clock going from 19:59 to 19:58 redraws one label, not a screen of 500 statements.
     Returns whether the widget changed.
     """
     old = widget.content
     if isinstance(old, Content) and old.plain == content.plain and old.spans == content.spans:
         return False
-    widget.update(content)
+    widget.update(content, layout=not isinstance(old, Content) or _shape(old) != _shape(content))
     return True
+
+
+def _shape(content: Content) -> list[int]:
+    return [cell_len(line) for line in content.plain.split("\n")]
 
 
 def lines(items: list[Content], empty: str) -> Content:
