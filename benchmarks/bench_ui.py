@@ -1,13 +1,10 @@
-"""UI benchmarks: the home list over 1,000 sessions, and capture in a long session.
+"""UI benchmarks: the home list over 1,000 sessions, and memory.
 
 - `home_ready_ms_1000_sessions`: `build_app` on a data dir of 1,000 sessions (50
   statements each, catalogue warm) under `run_test`, until the home list shows all rows;
   `bare_textual_ready_ms` the same for an App with one Static. Ratio target <= 2. Medians
   of 11, alternating; each sample starts after `gc.collect()`, so garbage left by the
   samples before it (Textual keeps some per app) is not collected inside the next one.
-- `capture_ms_at_0` / `capture_ms_at_500`: Pilot types a statement and presses Enter,
-  until it is on screen and on disk, in a session holding 0 and 500 statements. Target
-  ratio <= 1.5.
 - `peak_rss_mb_1000_sessions`: peak memory of a process showing that home list, beside
   `peak_rss_mb_bare_textual`.
 """
@@ -31,14 +28,11 @@ from textual.widgets import Static
 
 from benchmarks.bench_store import fill, template
 from screens.app import build_app
-from screens.session import SessionScreen
-from screens.widgets import SessionTable, StatementList
+from screens.widgets import SessionTable
 from workshop.scenario import discover
 from workshop.store import Store
 
 RUNS = 11
-CAPTURES = 20
-LINE = "We need both of them at every meeting"
 
 
 class Bare(App[None]):
@@ -69,40 +63,6 @@ async def home_ready_ms(data_dir: Path, rows: int) -> float:
                 raise RuntimeError("the app stopped before showing the home list")
             await pilot.pause(0.001)
         return (time.perf_counter() - started) * 1000
-
-
-async def capture_ms(data_dir: Path, statements: int) -> list[float]:
-    scenario = next(s for s in discover()[0] if s.id == "mars-venus")
-    store = Store(data_dir)
-    session = store.create_session(scenario, f"capture at {statements}")
-    for index in range(statements):
-        store.add_statement(
-            session.id, ("marketing", "it")[index % 2], f"{LINE} {index}", step="self-talk"
-        )
-    store.go_to_step(session.id, 4)
-    store.close_all()
-    app = build_app(data_dir)
-    times = []
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("enter")
-        while not isinstance(app.screen, SessionScreen) or not app.screen.query(StatementList):
-            await pilot.pause(0.01)
-        await pilot.pause()
-        path = store.path_of(session.id)
-        for index in range(CAPTURES):
-            before = count(app)
-            size = path.stat().st_size
-            started = time.perf_counter()
-            await pilot.press(*f"line {index:02}", "enter")
-            while count(app) == before or path.stat().st_size == size:
-                await pilot.pause(0.001)
-            times.append((time.perf_counter() - started) * 1000)
-    return times
-
-
-def count(app) -> int:  # noqa: ANN001
-    """Statements on screen."""
-    return sum(view.option_count for view in app.screen.query(StatementList))
 
 
 RSS_CHILD = """
@@ -153,11 +113,6 @@ def run() -> Iterator[tuple[str, float]]:
         yield "home_ready_ms_1000_sessions", home
         yield "bare_textual_ready_ms", bare
         yield "home_ready_ratio_vs_bare_textual", home / bare
-        at_0 = statistics.median(asyncio.run(capture_ms(root / "c0", 0)))
-        at_500 = statistics.median(asyncio.run(capture_ms(root / "c500", 500)))
-        yield "capture_ms_at_0", at_0
-        yield "capture_ms_at_500", at_500
-        yield "capture_ratio_500_vs_0", at_500 / at_0
         yield "peak_rss_mb_1000_sessions", peak_rss_mb("home", many)
         yield "peak_rss_mb_bare_textual", peak_rss_mb("bare", many)
     finally:
