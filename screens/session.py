@@ -207,15 +207,18 @@ class SessionScreen(Screen[None]):
         self.query_one(ConsoleBar).tick()
 
     async def _show_step(self) -> None:
+        """Replace the step view; the screen is drawn once, with the new view in place
+        (drawing each stage of the change laid out 500-line lists several times)."""
         stage = self.query_one("#stage", Vertical)
         for old in stage.query(StepView):
             old.stash()
-        await stage.remove_children()
-        view_class = STEP_VIEWS[self.step.type]
-        view = view_class(self.session, self.scenario, self.step, self.read_only)
-        await stage.mount(view)
-        self._show_notes()
-        self._tick()
+        with self.app.batch_update():
+            await stage.remove_children()
+            view_class = STEP_VIEWS[self.step.type]
+            view = view_class(self.session, self.scenario, self.step, self.read_only)
+            await stage.mount(view)
+            self._show_notes()
+            self._tick()
         view.focus_default()
 
     @on(SessionChanged)
