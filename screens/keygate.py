@@ -37,19 +37,15 @@ class KeyGate:
         self._released: events.Key | events.Paste | None = None
         self._task: asyncio.Task[None] | None = None
 
-    def hold(self, event: events.Event) -> bool:
-        """Take `event` if it is a key or paste to hold (the app then ignores it for now)."""
-        if not isinstance(event, events.Key | events.Paste) or event is self._released:
+    def hold(self, event: events.Key | events.Paste) -> bool:
+        """Take `event` to apply later, unless it is the one being released now (the app
+        then handles it as usual)."""
+        if event is self._released:
             return False
         self._waiting.append(event)
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._release_all())
         return True
-
-    @property
-    def pending(self) -> int:
-        """Keys and pastes not yet applied."""
-        return len(self._waiting) + (self._released is not None)
 
     async def _release_all(self) -> None:
         while self._waiting:
