@@ -24,9 +24,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.harness import KEYS, Terminal
-from workshop.scenario import discover
-from workshop.store import Store
+from tests.harness import KEYS, Terminal, seed
 
 KEYSTROKES = 120
 TAG_KEYS = 40
@@ -47,22 +45,8 @@ Bare().run()
 
 def seeded(data_dir: Path, statements: int, step: str) -> None:
     """A Mars & Venus session at `step` holding `statements` short statements."""
-    scenario = next(s for s in discover()[0] if s.id == "mars-venus")
-    store = Store(data_dir)
-    session = store.create_session(scenario, "Acme CRM team")
-    for index in range(statements):
-        side = ("marketing", "it")[index % 2]
-        store.add_statement(session.id, side, f"line {index:03}", step="self-talk")
-    store.go_to_step(session.id, [s.key for s in scenario.steps].index(step))
-    store.close_all()
-
-
-def opened(data_dir: Path) -> Terminal:
-    terminal = Terminal("--data-dir", str(data_dir), size=(100, 30))
-    terminal.wait_for("Acme CRM team")
-    terminal.write(KEYS["enter"])
-    terminal.wait_for(lambda screen: "Agenda" in screen and " of " in screen)
-    return terminal
+    lines = [(("marketing", "it")[index % 2], f"line {index:03}") for index in range(statements)]
+    seed(data_dir, "mars-venus", step, lines)
 
 
 def words(rng: random.Random) -> Iterator[str]:
@@ -152,7 +136,7 @@ def run() -> Iterator[tuple[str, float]]:
         captures = {}
         for statements in (0, 500):
             seeded(root / f"k{statements}", statements, "self-talk")
-            terminal = opened(root / f"k{statements}")
+            terminal = Terminal.session(root / f"k{statements}")
             terminals.append(terminal)
             times = keystrokes(terminal, KEYSTROKES)
             yield f"keystroke_ms_p50_at_{statements}", statistics.median(times)
@@ -162,7 +146,7 @@ def run() -> Iterator[tuple[str, float]]:
         yield "capture_ms_at_500", captures[500]
         yield "capture_ratio_500_vs_0", captures[500] / captures[0]
         seeded(root / "tag", 500, "clarity-gaps")
-        terminal = opened(root / "tag")
+        terminal = Terminal.session(root / "tag")
         terminals.append(terminal)
         yield "tag_key_ms_p95", p95(tag_key_ms(terminal))
         terminal.write(KEYS["pageup"])

@@ -21,6 +21,9 @@ from pathlib import Path
 import ptyprocess
 import pyte
 
+from workshop.scenario import discover
+from workshop.store import Store
+
 SPACINGS_MS = (0, 10, 30, 50, 100)
 """The key spacings every scenario is run at: 0 ms sends them all in one write."""
 
@@ -60,6 +63,27 @@ def workshop_command() -> str:
     if found is None:
         raise RuntimeError("the workshop console script is not installed: pip install -e .")
     return found
+
+
+SCENARIOS = {s.id: s for s in discover()[0]}
+"""The shipped packs, by id."""
+
+TITLE = "Acme CRM team"
+"""The title of every seeded session (what the home list shows)."""
+
+
+def seed(data_dir: Path, scenario: str, step: str, lines: Iterable[tuple[str, str]] = ()) -> str:
+    """A stored session of `scenario` at step `step`, with `lines` (side, text) captured in
+    its first capture step; its id."""
+    store = Store(data_dir)
+    pack = SCENARIOS[scenario]
+    session = store.create_session(pack, TITLE, "Dana")
+    capture = next(s.key for s in pack.steps if s.type == "capture")
+    for side, text in lines:
+        store.add_statement(session.id, side, text, None, step=capture)
+    store.go_to_step(session.id, [s.key for s in pack.steps].index(step))
+    store.close_all()
+    return session.id
 
 
 class Paste:
@@ -175,6 +199,15 @@ class Terminal:
             time.sleep(0.02)
         self._reader.join(5)
         return self.process.exitstatus or 0
+
+    @classmethod
+    def session(cls, data_dir: Path, size: tuple[int, int] = (100, 30)) -> Terminal:
+        """`workshop` on `data_dir`, with its (one, seeded) session opened from home."""
+        terminal = cls("--data-dir", str(data_dir), size=size)
+        terminal.wait_for(TITLE)
+        terminal.write(KEYS["enter"])
+        terminal.wait_for(lambda screen: " of " in screen and "Agenda" in screen)
+        return terminal
 
     def close(self) -> None:
         if self.process.isalive():

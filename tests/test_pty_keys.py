@@ -13,14 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import SPACINGS_MS, Key, Paste, Terminal, differs
+from tests.harness import SCENARIOS, SPACINGS_MS, Key, Paste, Terminal, differs, seed
 from workshop.model import Session
-from workshop.scenario import discover
 from workshop.store import Store
 
 pytestmark = pytest.mark.pty
-
-SCENARIOS = {s.id: s for s in discover()[0]}
 
 MARS_VENUS_LINES = [
     ("marketing", "They never show up when it matters"),
@@ -29,19 +26,6 @@ MARS_VENUS_LINES = [
     ("it", "One person, not two, and they rotate"),
     ("marketing", "Who decides what IT works on first?"),
 ]
-
-
-def seed(data_dir: Path, scenario: str, step: str, lines: Sequence[tuple[str, str]] = ()) -> str:
-    """A stored session of `scenario` at step `step`, with `lines` captured; its id."""
-    store = Store(data_dir)
-    pack = SCENARIOS[scenario]
-    session = store.create_session(pack, "Acme CRM team", "Dana")
-    capture = next(s.key for s in pack.steps if s.type == "capture")
-    for side, text in lines:
-        store.add_statement(session.id, side, text, None, step=capture)
-    store.go_to_step(session.id, [s.key for s in pack.steps].index(step))
-    store.close_all()
-    return session.id
 
 
 def run(
@@ -53,11 +37,8 @@ def run(
 ) -> tuple[Session, str]:
     """Open the session from home, send `keys` and ctrl+q; the stored session and the
     last screen."""
-    terminal = Terminal("--data-dir", str(data_dir), size=size)
+    terminal = Terminal.session(data_dir, size)
     try:
-        terminal.wait_for("Acme CRM team")
-        terminal.send(["enter"], 0)
-        terminal.wait_for(lambda screen: " of " in screen and "Agenda" in screen)
         terminal.send(keys, spacing_ms)
         status = terminal.quit()
         screen = terminal.text()
