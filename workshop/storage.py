@@ -177,7 +177,9 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data: dict[str, Any]) -> None:
         try:
-            payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            payload = json.dumps(
+                data, ensure_ascii=False, separators=(",", ":"), check_circular=False
+            ).encode("utf-8")
             write_atomic(self.path, payload)
         except BaseException as error:
             self._cache = None  # TinyDB mutated it in place; the disk is the truth now.

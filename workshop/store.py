@@ -10,7 +10,7 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -107,6 +107,16 @@ def _str(value: Any, field: str) -> str:
     if not isinstance(value, str):
         raise ValueError(f"'{field}' is not text")
     return value
+
+
+def _where(*pairs: str) -> Callable[[Mapping[str, Any]], bool]:
+    """A TinyDB condition: the document's fields equal `pairs` (field, value, ...). Tested
+    on the stored documents as they are; `table.all()` copied all 500 for one tag."""
+    wanted = tuple(zip(pairs[::2], pairs[1::2], strict=True))
+    if len(wanted) == 1:
+        ((key, value),) = wanted
+        return lambda doc: doc.get(key) == value
+    return lambda doc: all(doc.get(key) == value for key, value in wanted)
 
 
 def new_id() -> str:
@@ -811,13 +821,12 @@ class Store:
 
     def _replace_statement(self, session_id: str, statement: Statement) -> Statement:
         handle = self._handle(session_id)
-        table = handle.db.table("statements")
-        ids = [doc.doc_id for doc in table.all() if doc.get("id") == statement.id]
-        if not ids:
-            raise ValueError(f"statement {statement.id} is not in this session")
-        table.update(statement_doc(statement), doc_ids=ids)
         items = handle.session.statements
-        items[[s.id for s in items].index(statement.id)] = statement
+        index = next((i for i, s in enumerate(items) if s.id == statement.id), None)
+        if index is None:
+            raise ValueError(f"statement {statement.id} is not in this session")
+        handle.db.table("statements").update(statement_doc(statement), _where("id", statement.id))
+        items[index] = statement
         return statement
 
     def edit_statement(
@@ -899,9 +908,7 @@ class Store:
             owner=clean_line(owner or "") or None,
             due=due,
         )
-        table = handle.db.table("agreements")
-        ids = [doc.doc_id for doc in table.all() if doc.get("id") == agreement_id]
-        table.update(agreement_doc(new), doc_ids=ids)
+        handle.db.table("agreements").update(agreement_doc(new), _where("id", agreement_id))
         items = handle.session.agreements
         items[[a.id for a in items].index(agreement_id)] = new
         return new
@@ -929,9 +936,8 @@ class Store:
             clean_text(note) if note is not None else (old.note if old else ""),
         )
         table = handle.db.table("ratings")
-        ids = [d.doc_id for d in table.all() if d.get("step") == step and d.get("item") == item]
-        if ids:
-            table.update(rating_doc(rating), doc_ids=ids)
+        if old is not None:
+            table.update(rating_doc(rating), _where("step", step, "item", item))
         else:
             table.insert(rating_doc(rating))
         ratings = [r for r in handle.session.ratings if (r.step, r.item) != (step, item)]
@@ -951,9 +957,7 @@ class Store:
         handle = self._handle(session_id)
         items: list[Any] = getattr(handle.session, table_name)
         old = self._find(items, item_id)
-        table = handle.db.table(table_name)
-        ids = [doc.doc_id for doc in table.all() if doc.get("id") == item_id]
-        table.remove(doc_ids=ids)
+        ids = handle.db.table(table_name).remove(_where("id", item_id))
         items.remove(old)
         if ids:
             handle.deleted[item_id] = ids[0]
