@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -115,6 +116,9 @@ def _run_app(data_dir: Path, content_dirs: tuple[Path, ...], present: str | None
     from screens.app import build_app
 
     app = build_app(data_dir=data_dir, content_dirs=content_dirs, present=present)
+    # What is loaded by now (modules, styles, packs) lives as long as the process: leave it
+    # out of garbage collections, whose pauses between keys grow with what they look at.
+    gc.freeze()
     app.run()
     return app.return_code or 0
 
