@@ -18,7 +18,16 @@ from textual.widgets import Digits, Label, Markdown, Static
 
 from screens.session import clock_text
 from screens.steps import SummaryParts, agreement_content, count_rows
-from screens.widgets import Bars, heat_content, lines, put, side_class, side_label, tag_labels
+from screens.widgets import (
+    Bars,
+    heat_content,
+    let_go_of_removed_widgets,
+    lines,
+    put,
+    side_class,
+    side_label,
+    tag_labels,
+)
 from workshop import presence
 from workshop.compat import check_resume
 from workshop.errors import AmbiguousSessionId, SessionDamaged, SessionNotFound
@@ -442,6 +451,7 @@ class AudienceScreen(Screen[None]):
         key = (scenario.id, session.current_step)
         if key != self._view_key:
             await stage.remove_children()
+            let_go_of_removed_widgets(self.app)
             step = scenario.steps[session.current_step]
             await stage.mount(AUDIENCE_VIEWS[step.type](session, scenario, step))
             self._view_key = key

@@ -10,10 +10,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from screens.dialogs import ConfirmDialog, NewSessionDialog
-from screens.widgets import SessionTable
+from screens.widgets import KeyBar, SessionTable
 from workshop.errors import SessionLocked, WorkshopError
 from workshop.model import SessionSummary
 from workshop.text import counted
@@ -65,7 +65,7 @@ class HomeScreen(Screen[None]):
             yield SessionTable(COLUMNS, row_cells, id="sessions")
             yield Static("", id="home-empty")
             yield Static("", id="home-problems", classes="problems")
-        yield Footer()
+        yield KeyBar()
 
     def on_screen_resume(self) -> None:
         self.refresh_list()

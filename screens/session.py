@@ -12,11 +12,11 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Markdown, Static
+from textual.widgets import Label, Markdown, Static
 
 from screens.console import ConsoleBar, PresentDialog, present_command
 from screens.steps import STEP_VIEWS, StepView
-from screens.widgets import put
+from screens.widgets import KeyBar, let_go_of_removed_widgets, put
 from workshop.compat import check_resume
 from workshop.errors import SessionReadOnly, WorkshopError
 from workshop.model import Scenario, Session, Step
@@ -135,8 +135,8 @@ class SessionScreen(Screen[None]):
         super().__init__()
         self.session_id = session_id
         self.read_only = read_only
-        self.drafts: dict[str, tuple[str, str, str]] = {}
-        """Text typed but not yet added, per capture step, kept while moving between steps."""
+        self._views: dict[int, StepView] = {}
+        """The step views built so far, by step index (see `_show_step`)."""
         store = self.store
         self.session: Session = (
             store.load_session(session_id) if read_only else store.session(session_id)
@@ -180,7 +180,7 @@ class SessionScreen(Screen[None]):
                 yield Label("Facilitator notes", classes="notes-title")
                 yield Markdown("", id="notes-text")
         yield Static("", id="blank")
-        yield Footer()
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         self.query_one("#notes").display = False
@@ -206,17 +206,35 @@ class SessionScreen(Screen[None]):
         self.query_one(Agenda).show(self.session, self.scenario, elapsed)
         self.query_one(ConsoleBar).tick()
 
+    @property
+    def view(self) -> StepView:
+        """The view of the current step."""
+        return self._views[self.session.current_step]
+
     async def _show_step(self) -> None:
-        """Replace the step view; the screen is drawn once, with the new view in place
-        (drawing each stage of the change laid out 500-line lists several times)."""
-        stage = self.query_one("#stage", Vertical)
-        for old in stage.query(StepView):
-            old.stash()
+        """Show the current step's view, drawn once with the view in place.
+
+        A view is built on the first visit and kept, hidden, when the step is left; shown
+        again, it catches up with the session. Building two 500-line lists anew made each
+        PageDown cost several hundred milliseconds.
+        """
+        index = self.session.current_step
         with self.app.batch_update():
-            await stage.remove_children()
-            view_class = STEP_VIEWS[self.step.type]
-            view = view_class(self.session, self.scenario, self.step, self.read_only)
-            await stage.mount(view)
+            for shown, view in self._views.items():
+                if shown != index and view.display:
+                    view.leave()
+                    view.display = False
+            view = self._views.get(index)
+            if view is None:
+                view = STEP_VIEWS[self.step.type](
+                    self.session, self.scenario, self.step, self.read_only
+                )
+                self._views[index] = view
+                await self.query_one("#stage", Vertical).mount(view)
+            else:
+                view.display = True
+                view.resume()
+            let_go_of_removed_widgets(self.app)
             self._show_notes()
             self._tick()
         view.focus_default()
@@ -303,7 +321,7 @@ class SessionScreen(Screen[None]):
                 self.session.revealed.append(self.step.key)
         elif self.save("set_revealed", self.step.key, not revealed) is None:
             return
-        self.query_one(StepView).refresh_view()
+        self.view.refresh_view()
 
     def action_blank(self) -> None:
         blank = self.query_one("#blank")

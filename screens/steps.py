@@ -50,8 +50,13 @@ class StepView(Vertical):
     def refresh_view(self) -> None:
         """Redraw after the session changed outside this view (e.g. a reveal)."""
 
-    def stash(self) -> None:
-        """Keep what is typed but not saved, before the view is removed."""
+    def leave(self) -> None:
+        """The step is left: the view is hidden and kept. Drop what must not outlive the
+        visit (an edit in progress, the undo history); typed text stays in its box."""
+
+    def resume(self) -> None:
+        """The step is shown again: catch up with what changed in the session meanwhile."""
+        self.refresh_view()
 
     def step_title(self) -> Label:
         return Label(Content(self.step.title), classes="step-title")
@@ -183,20 +188,19 @@ class CaptureView(StepView):
 
     def on_mount(self) -> None:
         self._show_side()
-        box = self.query_one(CaptureBox)
         if self.read_only:
-            box.disabled = True
-        draft = self.screen.drafts.pop(self.step.key, None)
-        if draft:
-            box.text, self.query_one("#speaker", LineInput).value, self.side = draft
-            self._show_side()
-            box.move_cursor(box.document.end)
+            self.query_one(CaptureBox).disabled = True
 
-    def stash(self) -> None:
-        text = self.query_one(CaptureBox).text
-        if text.strip() and self.editing is None:
-            speaker = self.query_one("#speaker", LineInput).value
-            self.screen.drafts[self.step.key] = (text, speaker, self.side)
+    def leave(self) -> None:
+        self.undo_stack.clear()
+        if self.editing is not None:
+            self.editing = None
+            self.query_one(CaptureBox).clear()
+
+    def resume(self) -> None:
+        for column in self.query(SideColumn):
+            column.list.sync(self._of_step(column.side))
+        self._show_side()
 
     def focus_default(self) -> None:
         if not self.read_only:
@@ -405,10 +409,11 @@ class TagView(StepView):
             with Vertical(classes="tag-list"):
                 statements = self._statements()
                 yield StatementList(self.session, statements, with_side=True, id="tag-statements")
-                if not statements:
-                    yield Static(
-                        "No statements yet: go back to the capture step (PageUp).", classes="hint"
-                    )
+                yield Static(
+                    "No statements yet: go back to the capture step (PageUp).",
+                    id="tag-empty",
+                    classes="hint",
+                )
             with VerticalScroll(classes="tag-side"):
                 assert self.taxonomy is not None
                 yield Static(
@@ -428,9 +433,17 @@ class TagView(StepView):
         if view.option_count and view.highlighted is None:
             view.highlighted = 0
 
+    def leave(self) -> None:
+        self.undo_stack.clear()
+
+    def resume(self) -> None:
+        self.query_one(StatementList).sync(self._statements())
+        self.refresh_view()
+
     def refresh_view(self) -> None:
         assert self.taxonomy is not None
         statements = self._statements()
+        self.query_one("#tag-empty").display = not statements
         tagged = sum(
             1
             for st in statements
@@ -546,6 +559,17 @@ class AgreeView(StepView):
                 yield Static("", id="agree-hint", classes="hint")
 
     def on_mount(self) -> None:
+        self.refresh_view()
+
+    def leave(self) -> None:
+        self.undo_stack.clear()
+
+    def resume(self) -> None:
+        view = self.query_one(ListView)
+        shown = [item.agreement for item in view.query(AgreementItem)]
+        if shown != self.session.agreements:
+            current = view.highlighted_child
+            self._rebuild(current.agreement.id if isinstance(current, AgreementItem) else None)
         self.refresh_view()
 
     def refresh_view(self) -> None:

@@ -8,18 +8,50 @@ from typing import Any
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
+from textual._styles_cache import StylesCache
+from textual.app import App
 from textual.binding import Binding
 from textual.content import Content
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.signal import Signal
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from workshop.model import Session, Statement
+
+
+def let_go_of_removed_widgets(app: App) -> None:
+    """Drop what still points at widgets that were removed, so that they can be freed.
+
+    Textual keeps removed widgets alive in three places it prunes only rarely (Textual
+    issues #6665 and #6666): `StylesCache.get_inner_outer` (an `lru_cache` on a method),
+    watchers a widget set on a live node (a TextArea on `app.theme`, each FooterKey on its
+    Footer's `compact`: pruned only when that value changes), and screen signals (an Input
+    or TextArea subscribes to text selection). Each step change left about 3,300 objects
+    behind, so garbage collections grew slower all workshop long. Call after removing
+    widgets; a removed widget is one that is closing, as Textual's own pruning decides.
+    """
+    clear = getattr(StylesCache.get_inner_outer, "cache_clear", None)
+    if clear is not None:
+        clear()
+    nodes = [app, *(n for screen in app.screen_stack for n in screen.walk_children(with_self=True))]
+    for node in nodes:
+        watchers = getattr(node, "__watchers", None)
+        if isinstance(watchers, dict):
+            for entries in watchers.values():
+                entries[:] = [(by, call) for by, call in entries if not _removed(by)]
+        for signal in [v for v in vars(node).values() if isinstance(v, Signal)]:
+            for subscriber in [n for n in signal._subscriptions if _removed(n)]:
+                signal.unsubscribe(subscriber)
+
+
+def _removed(node: object) -> bool:
+    return bool(getattr(node, "_closing", False) or getattr(node, "_closed", False))
 
 
 def side_class(session: Session, side: str) -> str:
@@ -83,7 +115,7 @@ class StatementList(OptionList):
 
         OptionList's own `replace_option_prompt` measures every option again (all 500 of
         them wrapped anew for one tag); when the new prompt takes as many lines as the old,
-        only the drawn lines are redone.
+        only its own lines are drawn again.
         """
         if statement.id not in self.statements:
             return
@@ -100,7 +132,8 @@ class StatementList(OptionList):
                 cache = self._option_render_cache
                 for key in [key for key in cache.keys() if key[0] is option]:
                     cache.discard(key)
-                self.refresh()
+                top = self._line_cache.index_to_line[index] - self.scroll_offset.y
+                self.refresh(Region(0, top, self.scrollable_content_region.width, before))
                 return
         self._clear_caches()
 
@@ -108,6 +141,22 @@ class StatementList(OptionList):
         """Remove a statement from the list."""
         if self.statements.pop(statement_id, None) is not None:
             self.remove_option(statement_id)
+
+    def sync(self, statements: list[Statement]) -> None:
+        """Show exactly `statements`, redrawing only what changed: lines edited or tagged
+        elsewhere, lines added at the end; anything else rebuilds the list."""
+        ids = [st.id for st in statements]
+        shown = list(self.statements)
+        if ids[: len(shown)] != shown:
+            self.reset(statements)
+            return
+        for statement in statements[: len(shown)]:
+            if self.statements[statement.id] is not statement:
+                self.show(statement)
+        new = statements[len(shown) :]
+        if new:
+            self.statements.update((st.id, st) for st in new)
+            self.add_options(self._option(st) for st in new)
 
     def reset(self, statements: list[Statement]) -> None:
         """Show exactly `statements`, keeping the highlight where it can."""
@@ -393,3 +442,66 @@ def _shape(content: Content) -> list[int]:
 def lines(items: list[Content], empty: str) -> Content:
     """`items` one per line, or the sentence `empty`."""
     return Content("\n").join(items) if items else Content(empty)
+
+
+class KeyBar(Widget):
+    """The keys that work here, on one line drawn as text (a click presses the key).
+
+    Textual's Footer rebuilds a widget per key whenever the bindings change (each step
+    change, each move of the focus): half the time of a PageDown, and its old keys stayed
+    in memory. This bar redraws one line, and only when the keys shown change.
+    """
+
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        background: $footer-background;
+        color: $footer-description-foreground;
+    }
+    """
+
+    ALLOW_SELECT = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys: tuple[tuple[str, str, str, bool], ...] = ()
+        """What is shown: (key, key as displayed, description, enabled), left to right."""
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self.call_after_refresh(self._bindings_changed, self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Any) -> None:
+        shown: dict[str, tuple[str, str, str, bool]] = {}
+        palette = None
+        for _node, binding, enabled, _tooltip in screen.active_bindings.values():
+            if binding.action == "app.command_palette" or binding.action == "command_palette":
+                palette = (binding.key, self.app.get_key_display(binding), "palette", enabled)
+            elif binding.show and binding.action not in shown:
+                display = self.app.get_key_display(binding)
+                shown[binding.action] = (binding.key, display, binding.description, enabled)
+        keys = (*shown.values(), *((palette,) if palette else ()))
+        if keys != self.keys:
+            self.keys = keys
+            self.refresh()
+
+    def render(self) -> Content:
+        parts: list[Content] = []
+        for _key, display, description, enabled in self.keys:
+            key = Content.styled(f" {display} ", "bold $footer-key-foreground")
+            part = Content.assemble(key, description, " ")
+            parts.append(part if enabled else part.stylize("dim"))
+        return Content("").join(parts)
+
+    def on_click(self, event: events.Click) -> None:
+        x = 0
+        for key, display, description, enabled in self.keys:
+            x += cell_len(f" {display} {description} ")
+            if event.x < x:
+                if enabled:
+                    self.app.simulate_key(key)
+                return
