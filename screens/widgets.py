@@ -108,7 +108,7 @@ class StatementList(OptionList):
         """Append `statement` and scroll to it."""
         self.statements[statement.id] = statement
         self.add_option(self._option(statement))
-        self.scroll_end(animate=False)
+        self.scroll_end(animate=False, immediate=True)
 
     def show(self, statement: Statement) -> None:
         """Redraw `statement` after an edit or a tag change.
