@@ -108,6 +108,11 @@ class WorkshopApp(App[None]):
             "Black on white for bright rooms",
             lambda: setattr(self, "theme", "paper"),
         )
+        yield SystemCommand(
+            "Keys",
+            "Every key that works here, also those the key bar has no room for",
+            self.action_show_help_panel,
+        )
         yield SystemCommand("Quit", "Quit the app (everything is saved)", self.exit)
 
 

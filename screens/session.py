@@ -206,6 +206,12 @@ class SessionScreen(Screen[None]):
         self.query_one(Agenda).show(self.session, self.scenario, elapsed)
         self.query_one(ConsoleBar).tick()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """F3 is offered only on a step with something to reveal."""
+        if action == "reveal":
+            return bool(self.step.reveal)
+        return True
+
     @property
     def view(self) -> StepView:
         """The view of the current step."""
@@ -235,6 +241,7 @@ class SessionScreen(Screen[None]):
                 view.display = True
                 view.resume()
             let_go_of_removed_widgets(self.app)
+            self.refresh_bindings()
             self._show_notes()
             self._tick()
         view.focus_default()

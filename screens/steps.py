@@ -537,7 +537,7 @@ class AgreeView(StepView):
     BINDINGS = [
         Binding("a", "add", "Add", id="add-agreement"),
         Binding("e", "edit", "Edit", id="edit-agreement"),
-        Binding("delete,d", "delete", "Delete", id="delete-agreement"),
+        Binding("d,delete", "delete", "Delete", id="delete-agreement"),
         Binding("ctrl+z", "undo", "Undo", id="undo"),
     ]
 

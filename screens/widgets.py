@@ -447,9 +447,12 @@ def lines(items: list[Content], empty: str) -> Content:
 class KeyBar(Widget):
     """The keys that work here, on one line drawn as text (a click presses the key).
 
-    Textual's Footer rebuilds a widget per key whenever the bindings change (each step
+    Textual's Footer rebuilt a widget per key whenever the bindings changed (each step
     change, each move of the focus): half the time of a PageDown, and its old keys stayed
-    in memory. This bar redraws one line, and only when the keys shown change.
+    in memory. This bar redraws one line, and only when the keys shown change. What does
+    not fit is left out whole: the keys are offered most important first (the step's own,
+    then the screen's, then the app's) and each is shown if it still fits; the palette key
+    always shows (its "Keys" command lists every key).
     """
 
     DEFAULT_CSS = """
@@ -465,8 +468,9 @@ class KeyBar(Widget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.keys: tuple[tuple[str, str, str, bool], ...] = ()
-        """What is shown: (key, key as displayed, description, enabled), left to right."""
+        self.keys: tuple[KeyEntry, ...] = ()
+        """Every key that could be shown, most important first."""
+        self.palette: KeyEntry | None = None
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -476,22 +480,33 @@ class KeyBar(Widget):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Any) -> None:
-        shown: dict[str, tuple[str, str, str, bool]] = {}
+        shown: dict[str, tuple[int, KeyEntry]] = {}
         palette = None
-        for _node, binding, enabled, _tooltip in screen.active_bindings.values():
-            if binding.action == "app.command_palette" or binding.action == "command_palette":
-                palette = (binding.key, self.app.get_key_display(binding), "palette", enabled)
+        for node, binding, enabled, _tooltip in screen.active_bindings.values():
+            entry = (binding.key, self.app.get_key_display(binding), binding.description, enabled)
+            if binding.action in ("command_palette", "app.command_palette"):
+                palette = (*entry[:2], "palette", enabled)
             elif binding.show and binding.action not in shown:
-                display = self.app.get_key_display(binding)
-                shown[binding.action] = (binding.key, display, binding.description, enabled)
-        keys = (*shown.values(), *((palette,) if palette else ()))
-        if keys != self.keys:
-            self.keys = keys
+                rank = 2 if node is self.app else 1 if node is screen else 0
+                shown[binding.action] = (rank, entry)
+        keys = tuple(entry for _, entry in sorted(shown.values(), key=lambda item: item[0]))
+        if (keys, palette) != (self.keys, self.palette):
+            self.keys, self.palette = keys, palette
             self.refresh()
+
+    def shown(self) -> list[KeyEntry]:
+        """The keys drawn, left to right: those that fit whole, then the palette key."""
+        width = self.size.width - (_entry_width(self.palette) if self.palette else 0)
+        fitting: list[KeyEntry] = []
+        for entry in self.keys:
+            if _entry_width(entry) <= width:
+                width -= _entry_width(entry)
+                fitting.append(entry)
+        return [*fitting, *((self.palette,) if self.palette else ())]
 
     def render(self) -> Content:
         parts: list[Content] = []
-        for _key, display, description, enabled in self.keys:
+        for _key, display, description, enabled in self.shown():
             key = Content.styled(f" {display} ", "bold $footer-key-foreground")
             part = Content.assemble(key, description, " ")
             parts.append(part if enabled else part.stylize("dim"))
@@ -499,9 +514,17 @@ class KeyBar(Widget):
 
     def on_click(self, event: events.Click) -> None:
         x = 0
-        for key, display, description, enabled in self.keys:
-            x += cell_len(f" {display} {description} ")
+        for entry in self.shown():
+            x += _entry_width(entry)
             if event.x < x:
-                if enabled:
-                    self.app.simulate_key(key)
+                if entry[3]:
+                    self.app.simulate_key(entry[0])
                 return
+
+
+KeyEntry = tuple[str, str, str, bool]
+"""A key in the key bar: (key, key as displayed, description, enabled)."""
+
+
+def _entry_width(entry: KeyEntry) -> int:
+    return cell_len(f" {entry[1]} {entry[2]} ")

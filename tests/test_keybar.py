@@ -1,0 +1,90 @@
+"""The key bar: whole keys only, in order of importance, every key in the palette."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import HelpPanel
+
+from screens.app import build_app
+from screens.widgets import KeyBar, LineInput
+from tests.conftest import Clock
+from tests.pilot import go_to, new_session, run_command, until
+
+
+def bar_text(app) -> str:  # noqa: ANN001
+    return str(app.screen.query_one(KeyBar).render())
+
+
+def descriptions(app) -> list[str]:  # noqa: ANN001
+    return [description for _, _, description, _ in app.screen.query_one(KeyBar).shown()]
+
+
+@pytest.mark.parametrize("columns", [80, 100, 120])
+async def test_keys_that_do_not_fit_are_left_out_whole(data_dir: Path, columns: int) -> None:
+    app = build_app(data_dir, clock=Clock())
+    async with app.run_test(size=(columns, 30)) as pilot:
+        await new_session(pilot)
+        await go_to(pilot, "self-talk")
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        text = bar_text(app)
+        assert len(text) <= columns
+        # Every key drawn is drawn whole: the text is exactly the shown keys, one by one.
+        assert text == "".join(f" {key} {description} " for _, key, description, _ in bar.shown())
+        shown = descriptions(app)
+        assert shown[-1] == "palette"
+        assert shown[:3] == ["Switch side", "Speaker", "Select / type"]  # the step's own first
+        # In order of importance; a key is left out only when it would not fit.
+        assert shown[:-1] == [d for _, _, d, _ in bar.keys if d in shown]
+        for _, key, description, _ in bar.keys:
+            if description not in shown:
+                assert len(text) + len(f" {key} {description} ") > columns
+
+
+async def test_all_keys_show_on_a_wide_screen_and_in_the_palette(data_dir: Path) -> None:
+    app = build_app(data_dir, clock=Clock())
+    async with app.run_test(size=(200, 40)) as pilot:
+        await new_session(pilot)
+        await go_to(pilot, "self-talk")
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        assert len(bar.shown()) == len(bar.keys) + 1
+        await run_command(pilot, "Keys")
+        await until(pilot, lambda: bool(app.screen.query(HelpPanel)), "the keys panel")
+
+
+async def test_reveal_is_offered_only_where_there_is_something_to_reveal(data_dir: Path) -> None:
+    app = build_app(data_dir, clock=Clock())
+    async with app.run_test(size=(160, 40)) as pilot:
+        await new_session(pilot)
+        await go_to(pilot, "venus-brief")
+        await pilot.pause()
+        assert "Reveal" in descriptions(app)
+        await go_to(pilot, "self-talk")
+        await pilot.pause()
+        assert "Reveal" not in descriptions(app)
+        assert "Next" in descriptions(app)
+
+
+async def test_the_agreement_keys_read_as_the_hint_says(data_dir: Path) -> None:
+    app = build_app(data_dir, clock=Clock())
+    async with app.run_test(size=(160, 40)) as pilot:
+        await new_session(pilot)
+        await go_to(pilot, "next-interaction")
+        await pilot.pause()
+        assert " d Delete " in bar_text(app)
+        assert "d deletes" in str(app.screen.query_one("#agree-hint").render())
+
+
+async def test_speaker_and_side_are_kept_when_the_facilitator_comes_back(data_dir: Path) -> None:
+    app = build_app(data_dir, clock=Clock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await new_session(pilot)
+        await go_to(pilot, "self-talk")
+        await pilot.press("tab", "shift+tab", *"Sam", "enter")
+        await go_to(pilot, "clarity-gaps")
+        await go_to(pilot, "self-talk")
+        assert screen.view.query_one("#speaker", LineInput).value == "Sam"
+        assert str(screen.view.query_one("#capture-side").render()) == "adding to Mars ▸"
