@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
@@ -15,6 +16,20 @@ from textual.widgets import Button, Label, Select, Static
 from screens.widgets import LineInput
 from workshop.model import Agreement, Scenario, Session, Tag
 from workshop.text import MAX_FIELD_CHARS, clean_line, clean_text, too_long
+
+
+def parse_due(text: str) -> tuple[date | None, str | None]:
+    """A due date written YYYY-MM-DD, or the sentence that says what is wrong with it."""
+    shape = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if shape is None:
+        return None, f"'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2026-12-01."
+    year, month, day = (int(part) for part in shape.groups())
+    if not 1 <= month <= 12:
+        return None, f"'{text}': there is no month {month} (months go from 01 to 12)."
+    try:
+        return date(year, month, day), None
+    except ValueError:
+        return None, f"'{text}': month {month:02} of {year} has no day {day}."
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -28,11 +43,15 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("n", "answer(False)", "No", show=False),
     ]
 
-    def __init__(self, message: str, yes: str = "Yes", no: str = "Cancel") -> None:
+    def __init__(
+        self, message: str, yes: str = "Yes", no: str = "Cancel", risky: bool = False
+    ) -> None:
+        """`risky`: "yes" loses something, so "no" has the focus (Enter keeps)."""
         super().__init__()
         self.message = message
         self.yes = yes
         self.no = no
+        self.risky = risky
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -42,7 +61,7 @@ class ConfirmDialog(ModalScreen[bool]):
                 yield Button(self.no, id="no")
 
     def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
+        self.query_one("#no" if self.risky else "#yes", Button).focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -110,10 +129,7 @@ class AgreementDialog(ModalScreen[dict | None]):
         else:
             problem = too_long(text)
         if problem is None and due_text:
-            try:
-                due = date.fromisoformat(due_text)
-            except ValueError:
-                problem = f"'{due_text}' is not a date: write it as YYYY-MM-DD, e.g. 2026-12-01."
+            due, problem = parse_due(due_text)
         if problem:
             self.query_one("#problem", Static).update(Content(problem))
             return
@@ -185,7 +201,8 @@ class NewSessionDialog(ModalScreen[dict | None]):
             for s in self.scenarios
         ]
         s = self.session
-        with Vertical(classes="dialog wide", id="new-session"):
+        # Scrolls when the screen is short (80x24): the field with the focus is in view.
+        with VerticalScroll(classes="dialog wide", id="new-session"):
             yield Label("Session details" if s else "New session", classes="dialog-title")
             if s is None:
                 yield Label("Scenario")

@@ -136,6 +136,7 @@ class ExportDialog(ModalScreen[Path | None]):
                     f"{path} already exists. Replace it with this transcript?",
                     yes="Replace it",
                     no="Keep it",
+                    risky=True,
                 )
             )
             if not replace:

@@ -209,6 +209,7 @@ class HomeScreen(Screen[None]):
                 "This cannot be undone: export it first if anyone may want the transcript.",
                 yes="Delete",
                 no="Keep it",
+                risky=True,
             )
         )
         if not sure:

@@ -289,9 +289,11 @@ class SessionScreen(Screen[None]):
         if self.session.current_step == len(self.scenario.steps) - 1:
             if not self.read_only and self.session.status != "finished":
                 if self.save("finish") is not None:
+                    export = (
+                        "press x" if "x" in self.active_bindings else "ctrl+p → Export transcript…"
+                    )
                     self.notify(
-                        "Workshop finished and saved. Export the transcript from the "
-                        "command palette (ctrl+p → Export transcript…).",
+                        f"Workshop finished and saved. To export the transcript: {export}.",
                         markup=False,
                     )
                     self._tick()

@@ -94,6 +94,12 @@ def test_heartbeat_says_an_audience_view_is_open(tmp_path: Path) -> None:
     assert not path.exists()
 
 
+def test_the_heartbeat_is_as_private_as_the_session(tmp_path: Path) -> None:
+    path = presence.heartbeat_path(tmp_path, "abcd1234")
+    assert presence.beat(path)
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
 def test_leave_keeps_another_views_heartbeat(tmp_path: Path) -> None:
     path = presence.heartbeat_path(tmp_path, "abcd1234")
     path.write_text(json.dumps({"pid": os.getpid() + 1}), "utf-8")

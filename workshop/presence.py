@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from workshop.model import Scenario, Session
+from workshop.storage import FILE_MODE
 
 HEARTBEAT_SECONDS = 2.0
 """How often a running audience view touches its heartbeat file."""
@@ -35,7 +36,9 @@ def beat(path: Path) -> bool:
         if _pid_in(path) == os.getpid():
             os.utime(path)
         else:
-            path.write_text(json.dumps({"pid": os.getpid()}), "utf-8")
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+            with os.fdopen(fd, "w", encoding="utf-8") as file:
+                file.write(json.dumps({"pid": os.getpid()}))
     except OSError:
         return False
     return True
