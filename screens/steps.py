@@ -13,6 +13,7 @@ from screens.dialogs import AgreementDialog, NoteDialog
 from screens.widgets import (
     Bars,
     CaptureBox,
+    Legend,
     LineInput,
     StatementList,
     heat_content,
@@ -178,11 +179,9 @@ class CaptureView(StepView):
         )
         taxonomy = self.scenario.taxonomy(self.step.taxonomy)
         if taxonomy:
-            yield Static(
-                Content(
-                    "  ".join(f"{t.hotkey} {t.label}" for t in taxonomy.tags)
-                    + "   (select a statement, press the number)"
-                ),
+            yield Legend(
+                [f"{t.hotkey} {t.label}" for t in taxonomy.tags]
+                + ["(select a statement, press the number)"],
                 classes="legend",
             )
 
@@ -416,9 +415,8 @@ class TagView(StepView):
                 )
             with VerticalScroll(classes="tag-side"):
                 assert self.taxonomy is not None
-                yield Static(
-                    Content("   ".join(f"{t.hotkey} {t.label}" for t in self.taxonomy.tags)),
-                    classes="legend",
+                yield Legend(
+                    [f"{t.hotkey} {t.label}" for t in self.taxonomy.tags], classes="legend"
                 )
                 yield Static("", id="tag-progress")
                 yield Static("", classes="key-hint problem")

@@ -528,3 +528,37 @@ KeyEntry = tuple[str, str, str, bool]
 
 def _entry_width(entry: KeyEntry) -> int:
     return cell_len(f" {entry[1]} {entry[2]} ")
+
+
+class Legend(Widget):
+    """Short entries ("3 Procedures") on as many lines as the width needs, never broken
+    inside an entry (wrapping as text cut "3" from "Procedures" at 80 and 100 columns)."""
+
+    DEFAULT_CSS = """
+    Legend {
+        height: auto;
+    }
+    """
+
+    SEPARATOR = "   "
+
+    def __init__(self, entries: Sequence[str], classes: str = "") -> None:
+        super().__init__(classes=classes)
+        self.entries = list(entries)
+
+    def lines(self, width: int) -> list[str]:
+        """The entries packed into lines of at most `width` cells (a longer entry alone)."""
+        lines: list[str] = []
+        for entry in self.entries:
+            joined = f"{lines[-1]}{self.SEPARATOR}{entry}" if lines else entry
+            if lines and cell_len(joined) <= width:
+                lines[-1] = joined
+            else:
+                lines.append(entry)
+        return lines
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.lines(width))
+
+    def render(self) -> Content:
+        return Content("\n".join(self.lines(self.content_size.width)))

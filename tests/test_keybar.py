@@ -1,4 +1,4 @@
-"""The key bar: whole keys only, in order of importance, every key in the palette."""
+"""The key bar and the legends: whole entries only, in order of importance."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import HelpPanel
 
 from screens.app import build_app
-from screens.widgets import KeyBar, LineInput
+from screens.widgets import KeyBar, Legend, LineInput
 from tests.conftest import Clock
 from tests.pilot import go_to, new_session, run_command, until
 
@@ -88,3 +88,21 @@ async def test_speaker_and_side_are_kept_when_the_facilitator_comes_back(data_di
         await go_to(pilot, "self-talk")
         assert screen.view.query_one("#speaker", LineInput).value == "Sam"
         assert str(screen.view.query_one("#capture-side").render()) == "adding to Mars ▸"
+
+
+@pytest.mark.parametrize("columns", [80, 100, 120])
+async def test_the_tag_legend_never_breaks_inside_an_entry(data_dir: Path, columns: int) -> None:
+    app = build_app(data_dir, clock=Clock())
+    async with app.run_test(size=(columns, 30)) as pilot:
+        await new_session(pilot)
+        for step in ("clarity-gaps",):
+            await go_to(pilot, step)
+            await pilot.pause()
+            legend = app.screen.view.query_one(Legend)
+            region = app.screen.find_widget(legend).region
+            drawn = [strip.text.strip() for strip in legend.render_lines(legend.outer_size.region)]
+            entries = ["1 Roles", "2 Goals", "3 Procedures", "4 Personality"]
+            assert all(line.split("   ") for line in drawn)
+            shown = [part for line in drawn for part in line.split("   ") if part]
+            assert shown[:4] == entries  # each entry whole, on one line, in order
+            assert region.height == len(drawn)
