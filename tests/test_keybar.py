@@ -13,6 +13,13 @@ from tests.conftest import Clock
 from tests.pilot import go_to, new_session, run_command, until
 
 
+async def at_step(pilot, key: str) -> None:  # noqa: ANN001
+    """A new Mars & Venus session, at step `key`, settled."""
+    await new_session(pilot)
+    await go_to(pilot, key)
+    await pilot.pause()
+
+
 def bar_text(app) -> str:  # noqa: ANN001
     return str(app.screen.query_one(KeyBar).render())
 
@@ -25,9 +32,7 @@ def descriptions(app) -> list[str]:  # noqa: ANN001
 async def test_keys_that_do_not_fit_are_left_out_whole(data_dir: Path, columns: int) -> None:
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=(columns, 30)) as pilot:
-        await new_session(pilot)
-        await go_to(pilot, "self-talk")
-        await pilot.pause()
+        await at_step(pilot, "self-talk")
         bar = app.screen.query_one(KeyBar)
         text = bar_text(app)
         assert len(text) <= columns
@@ -46,9 +51,7 @@ async def test_keys_that_do_not_fit_are_left_out_whole(data_dir: Path, columns: 
 async def test_all_keys_show_on_a_wide_screen_and_in_the_palette(data_dir: Path) -> None:
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=(200, 40)) as pilot:
-        await new_session(pilot)
-        await go_to(pilot, "self-talk")
-        await pilot.pause()
+        await at_step(pilot, "self-talk")
         bar = app.screen.query_one(KeyBar)
         assert len(bar.shown()) == len(bar.keys) + 1
         await run_command(pilot, "Keys")
@@ -58,9 +61,7 @@ async def test_all_keys_show_on_a_wide_screen_and_in_the_palette(data_dir: Path)
 async def test_reveal_is_offered_only_where_there_is_something_to_reveal(data_dir: Path) -> None:
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=(160, 40)) as pilot:
-        await new_session(pilot)
-        await go_to(pilot, "venus-brief")
-        await pilot.pause()
+        await at_step(pilot, "venus-brief")
         assert "Reveal" in descriptions(app)
         await go_to(pilot, "self-talk")
         await pilot.pause()
@@ -71,9 +72,7 @@ async def test_reveal_is_offered_only_where_there_is_something_to_reveal(data_di
 async def test_the_agreement_keys_read_as_the_hint_says(data_dir: Path) -> None:
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=(160, 40)) as pilot:
-        await new_session(pilot)
-        await go_to(pilot, "next-interaction")
-        await pilot.pause()
+        await at_step(pilot, "next-interaction")
         assert " d Delete " in bar_text(app)
         assert "d deletes" in str(app.screen.query_one("#agree-hint").render())
 
