@@ -42,8 +42,12 @@ class SessionHeader(Horizontal):
         yield Label("", id="header-step")
         yield Label("", id="header-clock")
 
-    def show(self, session: Session, step: Step, remaining: float) -> None:
-        put(self.query_one("#header-title", Label), Content(session.title))
+    def show(self, session: Session, step: Step, remaining: float, read_only: bool) -> None:
+        """`read_only`: another window has the session; the header says so, in warning."""
+        title = self.query_one("#header-title", Label)
+        note = "  · read-only: open in another window" if read_only else ""
+        put(title, Content(session.title + note))
+        title.set_class(read_only, "-read-only")
         put(
             self.query_one("#header-step", Label),
             Content(f"Step {session.current_step + 1} of {len(session.steps)} · {step.title}"),
@@ -201,7 +205,7 @@ class SessionScreen(Screen[None]):
     def _tick(self) -> None:
         elapsed = self.elapsed()
         self.query_one(SessionHeader).show(
-            self.session, self.step, self.step.timebox * 60 - elapsed
+            self.session, self.step, self.step.timebox * 60 - elapsed, self.read_only
         )
         self.query_one(Agenda).show(self.session, self.scenario, elapsed)
         self.query_one(ConsoleBar).tick()

@@ -188,7 +188,9 @@ class CaptureView(StepView):
     def on_mount(self) -> None:
         self._show_side()
         if self.read_only:
-            self.query_one(CaptureBox).disabled = True
+            box = self.query_one(CaptureBox)
+            box.placeholder = "Read-only here: the session is open in another window"
+            box.disabled = True
 
     def leave(self) -> None:
         self.undo_stack.clear()

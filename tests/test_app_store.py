@@ -107,6 +107,9 @@ async def test_a_session_held_by_another_window_opens_read_only(data_dir: Path) 
             screen = app.screen
             assert isinstance(screen, SessionScreen) and screen.read_only
             assert screen.query_one(CaptureBox).disabled
+            title = str(screen.query_one("#header-title").render())
+            assert title.endswith("· read-only: open in another window")
+            assert "another window" in str(screen.query_one(CaptureBox).placeholder)
             await pilot.press("pagedown", "f3", "f4", "f4")
             await pilot.pause()
         assert path.read_bytes() == before  # read-only wrote nothing
