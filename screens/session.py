@@ -190,6 +190,7 @@ class SessionScreen(Screen[None]):
         self.query_one("#notes").display = False
         self.query_one("#blank").display = self.session.blank and not self.read_only
         self.sub_title = "read-only" if self.read_only else ""
+        let_go_of_removed_widgets(self.app)  # what the last session screen and dialogs left
         await self._show_step()
         self.set_interval(1.0, self._tick)
 
@@ -244,7 +245,6 @@ class SessionScreen(Screen[None]):
             else:
                 view.display = True
                 view.resume()
-            let_go_of_removed_widgets(self.app)
             self.refresh_bindings()
             self._show_notes()
             self._tick()

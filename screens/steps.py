@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -35,6 +37,8 @@ class StepView(Vertical):
         self.scenario = scenario
         self.step = step
         self.read_only = read_only
+        self.undo_stack: list[Any] = []
+        """What ctrl+z undoes, newest last: this visit's changes only (see `leave`)."""
 
     def save(self, change: str, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
         """Call a store method through the session screen (which reports failures)."""
@@ -53,7 +57,8 @@ class StepView(Vertical):
 
     def leave(self) -> None:
         """The step is left: the view is hidden and kept. Drop what must not outlive the
-        visit (an edit in progress, the undo history); typed text stays in its box."""
+        visit (the undo history, an edit in progress); typed text stays in its box."""
+        self.undo_stack.clear()
 
     def resume(self) -> None:
         """The step is shown again: catch up with what changed in the session meanwhile."""
@@ -193,7 +198,7 @@ class CaptureView(StepView):
             box.disabled = True
 
     def leave(self) -> None:
-        self.undo_stack.clear()
+        super().leave()
         if self.editing is not None:
             self.editing = None
             self.query_one(CaptureBox).clear()
@@ -433,9 +438,6 @@ class TagView(StepView):
         if view.option_count and view.highlighted is None:
             view.highlighted = 0
 
-    def leave(self) -> None:
-        self.undo_stack.clear()
-
     def resume(self) -> None:
         self.query_one(StatementList).sync(self._statements())
         self.refresh_view()
@@ -560,9 +562,6 @@ class AgreeView(StepView):
 
     def on_mount(self) -> None:
         self.refresh_view()
-
-    def leave(self) -> None:
-        self.undo_stack.clear()
 
     def resume(self) -> None:
         view = self.query_one(ListView)

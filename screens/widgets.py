@@ -30,11 +30,12 @@ def let_go_of_removed_widgets(app: App) -> None:
 
     Textual keeps removed widgets alive in three places it prunes only rarely (Textual
     issues #6665 and #6666): `StylesCache.get_inner_outer` (an `lru_cache` on a method),
-    watchers a widget set on a live node (a TextArea on `app.theme`, each FooterKey on its
-    Footer's `compact`: pruned only when that value changes), and screen signals (an Input
-    or TextArea subscribes to text selection). Each step change left about 3,300 objects
-    behind, so garbage collections grew slower all workshop long. Call after removing
-    widgets; a removed widget is one that is closing, as Textual's own pruning decides.
+    watchers a widget set on a live node (a TextArea on `app.theme`: pruned only when that
+    value changes), and screen signals (an Input or TextArea subscribes to text selection).
+    When step views were rebuilt at each step change, each left about 3,300 objects behind
+    and garbage collections grew slower all workshop long. Call after removing widgets (a
+    session screen opening after another, the room's view changing step); a removed widget
+    is one that is closing, as Textual's own pruning decides.
     """
     clear = getattr(StylesCache.get_inner_outer, "cache_clear", None)
     if clear is not None:

@@ -113,9 +113,6 @@ def _where(*pairs: str) -> Callable[[Mapping[str, Any]], bool]:
     """A TinyDB condition: the document's fields equal `pairs` (field, value, ...). Tested
     on the stored documents as they are; `table.all()` copied all 500 for one tag."""
     wanted = tuple(zip(pairs[::2], pairs[1::2], strict=True))
-    if len(wanted) == 1:
-        ((key, value),) = wanted
-        return lambda doc: doc.get(key) == value
     return lambda doc: all(doc.get(key) == value for key, value in wanted)
 
 
@@ -822,9 +819,7 @@ class Store:
     def _replace_statement(self, session_id: str, statement: Statement) -> Statement:
         handle = self._handle(session_id)
         items = handle.session.statements
-        index = next((i for i, s in enumerate(items) if s.id == statement.id), None)
-        if index is None:
-            raise ValueError(f"statement {statement.id} is not in this session")
+        index = items.index(self._find(items, statement.id))
         handle.db.table("statements").update(statement_doc(statement), _where("id", statement.id))
         items[index] = statement
         return statement
