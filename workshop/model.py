@@ -199,6 +199,9 @@ class Session:
     """Keys of steps whose hidden example has been revealed."""
     blank: bool = False
     """Whether the room's screen is blanked."""
+    spotlight: str = ""
+    """What the room's view points at in the current step: the id of the statement being
+    tagged, or the summary part under discussion ("" for none: the top)."""
     step_started_at: datetime | None = None
     """Wall-clock time the console last started timing the current step (None in old files).
 
@@ -228,6 +231,14 @@ class Session:
     def rating(self, step: str, item: str) -> Rating | None:
         """The rating given to `item` in `step`, if any."""
         return next((r for r in self.ratings if r.step == step and r.item == item), None)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the app remembers across restarts, for every session (settings.json)."""
+
+    theme: str = "projector"
+    """The theme last chosen in the palette; the room's view follows it while presenting."""
 
 
 @dataclass(slots=True)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from tinydb import TinyDB
@@ -35,6 +36,7 @@ from workshop.model import (
     Scenario,
     Session,
     SessionSummary,
+    Settings,
     Statement,
     StepTime,
 )
@@ -53,6 +55,8 @@ from workshop.text import clean_line, clean_text
 
 SESSION_SCHEMA = "workshop.session/1"
 CATALOGUE_SCHEMA = "workshop.catalogue/1"
+SETTINGS_SCHEMA = "workshop.settings/1"
+SETTINGS_MAX_BYTES = 64 * 1024
 META = "meta"
 NEWER_VERSION = "written by another version of workshop"
 NEWER_VERSION_ADVICE = (
@@ -243,6 +247,7 @@ def meta_doc(session: Session) -> dict[str, Any]:
         "current_step": session.current_step,
         "revealed": list(session.revealed),
         "blank": session.blank,
+        "spotlight": session.spotlight,
         "step_started_at": _iso(session.step_started_at),
     }
 
@@ -288,6 +293,7 @@ def session_from(data: dict[str, Any]) -> Session:
     status = meta.get("status")
     if status not in ("in-progress", "finished"):
         raise ValueError("'status' is not in-progress or finished")
+    spotlight = meta.get("spotlight", "")
     return Session(
         id=_str(meta.get("id"), "id"),
         title=_str(meta.get("title"), "title"),
@@ -310,6 +316,7 @@ def session_from(data: dict[str, Any]) -> Session:
         ratings=[rating_from(d) for d in _table(data, "ratings")],
         revealed=[r for r in meta.get("revealed", []) if isinstance(r, str)],
         blank=bool(meta.get("blank", False)),
+        spotlight=spotlight if isinstance(spotlight, str) else "",
         step_started_at=_opt_time(meta.get("step_started_at"), "step_started_at"),
     )
 
@@ -350,6 +357,7 @@ class Store:
         self.data_dir = Path(data_dir)
         self.sessions_dir = self.data_dir / "sessions"
         self.catalogue_path = self.data_dir / "catalogue.json"
+        self.settings_path = self.data_dir / "settings.json"
         self.clock = clock
         self.monotonic: Callable[[], float] = time.monotonic
         """Seconds for step timing; tests pin it."""
@@ -397,6 +405,34 @@ class Store:
             write_atomic(self.catalogue_path, payload)
         except OSError:
             pass  # the catalogue is only a cache; the next start rebuilds what it lacks
+
+    def settings(self) -> Settings:
+        """The saved settings; the defaults when there are none or they cannot be read."""
+        try:
+            stat = self.settings_path.stat()
+            if not S_ISREG(stat.st_mode) or stat.st_size > SETTINGS_MAX_BYTES:
+                return Settings()  # a pipe would block the start, a huge file waste it
+            data = read_json(self.settings_path)
+        except (OSError, UnreadableFile):
+            return Settings()
+        theme = data.get("theme") if data.get("schema") == SETTINGS_SCHEMA else None
+        return Settings(theme=theme) if isinstance(theme, str) and theme else Settings()
+
+    def save_settings(self, settings: Settings) -> None:
+        """Keep `settings` for the next start; SaveFailed says why they could not be."""
+        payload = json.dumps({"schema": SETTINGS_SCHEMA, "theme": settings.theme}).encode()
+        try:
+            write_atomic(self.settings_path, payload)
+        except OSError as error:
+            raise save_failure(error, "the settings") from None
+
+    def settings_stamp(self) -> tuple[int, int] | None:
+        """(mtime_ns, size) of the settings file, None while there is none."""
+        try:
+            stat = self.settings_path.stat()
+        except OSError:
+            return None
+        return stat.st_mtime_ns, stat.st_size
 
     def list_sessions(self) -> tuple[list[SessionSummary], list[DamagedFile]]:
         """Stored sessions, newest first, and the session files that cannot be read."""
@@ -705,6 +741,7 @@ class Store:
                     "current_step",
                     "revealed",
                     "blank",
+                    "spotlight",
                     "step_started_at",
                 )
             }
@@ -723,7 +760,8 @@ class Store:
         handle.since = now
 
     def go_to_step(self, session_id: str, index: int) -> Session:
-        """Make step `index` the current one, adding the time spent in the one left."""
+        """Make step `index` the current one, adding the time spent in the one left (the
+        room's view starts at the top of the new step: no spotlight)."""
         handle = self._handle(session_id)
         session = handle.session
         index = max(0, min(index, len(session.steps) - 1))
@@ -739,7 +777,8 @@ class Store:
         if steps[index].entered_at is None:
             steps[index] = replace(steps[index], entered_at=wall)
         self._write_meta(
-            handle, replace(session, steps=steps, current_step=index, step_started_at=wall)
+            handle,
+            replace(session, steps=steps, current_step=index, step_started_at=wall, spotlight=""),
         )
         handle.since = now
         return session
@@ -757,6 +796,13 @@ class Store:
         """Blank (or un-blank) the room's screen."""
         handle = self._handle(session_id)
         self._write_meta(handle, replace(handle.session, blank=blank))
+        return handle.session
+
+    def set_spotlight(self, session_id: str, spotlight: str) -> Session:
+        """Point the room's view at `spotlight` (a statement id, a summary part or "")."""
+        handle = self._handle(session_id)
+        if handle.session.spotlight != spotlight:
+            self._write_meta(handle, replace(handle.session, spotlight=spotlight))
         return handle.session
 
     def finish(self, session_id: str) -> Session:
