@@ -17,7 +17,8 @@ from textual.theme import Theme
 
 from screens.keygate import KeyGate
 from screens.theme import THEMES
-from workshop.model import Scenario
+from workshop.errors import WorkshopError
+from workshop.model import Scenario, Settings
 from workshop.scenario import BrokenPack, discover
 from workshop.store import Store, now_local
 
@@ -81,6 +82,16 @@ class WorkshopApp(App[None]):
     def available_themes(self) -> dict[str, Theme]:
         return {**super().available_themes, **THEMES}
 
+    def watch_theme(self, theme: str) -> None:
+        """Keep the facilitator's choice of one of our themes for the next start (the room's
+        view follows it; it never writes)."""
+        if self.present or theme not in THEMES or self.store.settings().theme == theme:
+            return
+        try:
+            self.store.save_settings(Settings(theme=theme))
+        except WorkshopError as error:
+            self.notify(f"{error} The theme is used until you quit.", markup=False)
+
     def get_default_screen(self) -> Screen:
         """The first screen: home, or the room's view when presenting."""
         if self.present:
@@ -119,11 +130,15 @@ class WorkshopApp(App[None]):
 def build_app(
     data_dir: Path,
     content_dirs: tuple[Path, ...] = (),
-    theme: str = "projector",
+    theme: str | None = None,
     clock: Callable[[], datetime] = now_local,
     present: str | None = None,
 ) -> WorkshopApp:
-    """The app on the store in `data_dir`, with the shipped packs, the user's and `content_dirs`."""
+    """The app on the store in `data_dir`, with the shipped packs, the user's and
+    `content_dirs`; in `theme`, else the one last chosen (see Settings)."""
     store = Store(Path(data_dir), clock=clock)
     scenarios, broken = discover(Path(data_dir) / "packs", tuple(content_dirs))
+    if theme is None:
+        saved = store.settings().theme
+        theme = saved if saved in THEMES else "projector"
     return WorkshopApp(store, scenarios, broken, theme=theme, present=present)

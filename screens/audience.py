@@ -17,9 +17,13 @@ from textual.widget import Widget
 from textual.widgets import Digits, Label, Markdown, Static
 
 from screens.session import clock_text
-from screens.steps import SummaryParts, agreement_content, count_rows
+from screens.steps import SummaryBody, SummaryParts, agreement_content, count_rows
+from screens.theme import THEMES
 from screens.widgets import (
     Bars,
+    Hanging,
+    StatementList,
+    StepText,
     heat_content,
     let_go_of_removed_widgets,
     lines,
@@ -56,14 +60,9 @@ def statements_of_step(
     ]
 
 
-def said(statement: Statement, session: Session, with_side: bool = False) -> Content:
-    """A statement as the room reads it: side, speaker, text; its tags on a line below."""
-    parts: list[Content | str | tuple[str, str]] = []
-    if with_side:
-        style = f"bold ${side_class(session, statement.side)[1:]}"
-        parts.append((f"{side_label(session, statement.side)}  ", style))
-    else:
-        parts.append("• ")
+def said(statement: Statement, session: Session) -> Content:
+    """A statement as the room reads it in its side's column: speaker, text; tags below."""
+    parts: list[Content | str | tuple[str, str]] = ["• "]
     if statement.speaker:
         parts.append((f"{statement.speaker}: ", "italic"))
     parts.append(Content(statement.text))
@@ -86,6 +85,15 @@ class AudienceView(Vertical):
 
     def on_mount(self) -> None:
         self.show(self.session, 0.0)
+
+    def on_resize(self) -> None:
+        for text in self.query(StepText):
+            text.fit(self.size)
+
+    def step_text(self) -> ComposeResult:
+        """The step's own text, folded to its heading when space is short."""
+        if self.step.text:
+            yield StepText(self.step.text, "…")
 
     @property
     def live(self) -> bool:
@@ -131,6 +139,7 @@ class CaptureAudience(AudienceView):
     """One column per side; statements appear as they are captured."""
 
     def compose(self) -> ComposeResult:
+        yield from self.step_text()
         if self.step.prompt:
             yield Static(Content(self.step.prompt), classes="aud-prompt")
         with Horizontal(classes="aud-columns"):
@@ -157,14 +166,24 @@ class CaptureAudience(AudienceView):
             if put(body, text):
                 column.query_one(".aud-side-scroll").scroll_end(animate=False, immediate=False)
 
+    def on_resize(self) -> None:
+        """The newest lines stay in view when the window changes size."""
+        super().on_resize()
+        for scroll in self.query(".aud-side-scroll"):
+            scroll.call_after_refresh(scroll.scroll_end, animate=False)
+
 
 class TagAudience(AudienceView):
     """The statements with their tags, and the counts building up per side."""
 
     def compose(self) -> ComposeResult:
+        yield from self.step_text()
         with Horizontal(classes="aud-tag-body"):
-            with VerticalScroll(classes="aud-tag-list"):
-                yield Static("", id="aud-tagged-statements")
+            statements = StatementList(
+                self.session, [], with_side=True, id="aud-tagged", classes="aud-tag-list"
+            )
+            statements.can_focus = False
+            yield statements
             with VerticalScroll(classes="aud-tag-side"):
                 yield Static("", id="aud-tag-progress")
                 yield Bars(id="aud-tag-bars")
@@ -186,13 +205,10 @@ class TagAudience(AudienceView):
         keys = {t.key for t in taxonomy.tags} if taxonomy else set()
         statements = self._statements(session)
         tagged = sum(1 for st in statements if keys & set(st.tags))
-        put(
-            self.query_one("#aud-tagged-statements", Static),
-            lines(
-                [said(st, session, with_side=True) for st in statements],
-                "No statements yet.",
-            ),
-        )
+        shown = self.query_one("#aud-tagged", StatementList)
+        shown.session = session
+        shown.sync(statements)
+        shown.mark(session.spotlight or None)  # the statement under discussion, as a bar
         put(
             self.query_one("#aud-tag-progress", Static),
             Content(f"{tagged} of {len(statements)} statements tagged"),
@@ -205,6 +221,7 @@ class RatingAudience(AudienceView):
     """Each item with its heat strip and the room's evidence."""
 
     def compose(self) -> ComposeResult:
+        yield from self.step_text()
         with VerticalScroll(classes="aud-scroll"):
             for item in self.step.items:
                 with Vertical(classes="aud-rating"):
@@ -234,9 +251,8 @@ class AgreeAudience(AudienceView):
     """The step's text and the agreements as they are written."""
 
     def compose(self) -> ComposeResult:
+        yield from self.step_text()
         with VerticalScroll(classes="aud-scroll"):
-            if self.step.text:
-                yield Markdown(self.step.text, classes="projected")
             yield Label("Agreements", classes="part-title")
             yield Static("", id="aud-agreements")
 
@@ -249,7 +265,10 @@ class AgreeAudience(AudienceView):
 
 
 class SummaryAudience(AudienceView):
-    """The room's own data: counts, time per step, agreements, ratings."""
+    """The room's own data: counts, time per step, agreements, ratings; the part the
+    facilitator brings to the top (Tab on the console) at the top here too."""
+
+    part = ""
 
     @property
     def live(self) -> bool:
@@ -257,14 +276,24 @@ class SummaryAudience(AudienceView):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="aud-scroll"):
-            with Horizontal(classes="summary-body"):
+            with SummaryBody(classes="summary-body"):
                 if self.step.text:
                     yield Markdown(self.step.text, classes="projected summary-text")
                 yield SummaryParts(self.step, self.scenario)
 
     def show(self, session: Session, elapsed: float) -> None:
         super().show(session, elapsed)
-        self.query_one(SummaryParts).show(session, elapsed)
+        parts = self.query_one(SummaryParts)
+        parts.show(session, elapsed)
+        if session.spotlight != self.part:
+            self.part = session.spotlight
+            title = parts.spotlight(session.spotlight)
+            scroll = self.query_one(".aud-scroll", VerticalScroll)
+            if title is None:
+                scroll.scroll_home(animate=False)
+            else:
+                # After the parts are drawn: the room reads the part under discussion.
+                self.call_after_refresh(scroll.scroll_to_widget, title, animate=False, top=True)
 
 
 AUDIENCE_VIEWS: dict[str, type[AudienceView]] = {
@@ -306,7 +335,12 @@ class AudienceHeader(Horizontal):
 
 
 def widget_text(widget: Widget) -> str:
-    """The text a Markdown, Digits, Label or Static holds, as plain text ("" for others)."""
+    """The text a Markdown, Digits, Label, Static or statement list holds, as plain text
+    ("" for others)."""
+    if isinstance(widget, StatementList):
+        return "\n".join(widget.texts())
+    if isinstance(widget, Hanging):
+        return widget.text()
     if isinstance(widget, Markdown):
         return widget.source
     if isinstance(widget, Digits):
@@ -334,6 +368,7 @@ class AudienceScreen(Screen[None]):
         self.state = "starting"
         """What is shown: "show", "blank", "waiting" or "problem"."""
         self._stamp: tuple[int, int] | None = None
+        self._settings_stamp: tuple[int, int] | None = None
         self._polls = 0
         self._view_key: tuple[str, int] | None = None
         self.scenario: Scenario | None = None
@@ -376,7 +411,17 @@ class AudienceScreen(Screen[None]):
                 "This screen keeps trying.",
             )
 
+    def _follow_theme(self) -> None:
+        """Take the theme the facilitator last chose (the console saves it)."""
+        stamp = self.store.settings_stamp()
+        if stamp != self._settings_stamp:
+            self._settings_stamp = stamp
+            theme = self.store.settings().theme
+            if theme in THEMES and theme != self.app.theme:
+                self.app.theme = theme
+
     async def _follow(self) -> None:
+        self._follow_theme()
         if self.session_id is None:
             try:
                 self.session_id = self.store.resolve(self.session_ref)
@@ -510,7 +555,7 @@ class AudienceScreen(Screen[None]):
     def shown_text(self) -> str:
         """Everything the room can read right now, as plain text (for tests)."""
         parts: list[str] = []
-        for widget in self.query("Label, Static, Markdown, Digits"):
+        for widget in self.query("Label, Static, Markdown, Digits, StatementList, Hanging"):
             nodes = [widget, *widget.ancestors]
             if not all(n.display for n in nodes if isinstance(n, Widget)):
                 continue

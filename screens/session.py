@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Label, Markdown, Static
 
 from screens.console import ConsoleBar, PresentDialog, present_command
-from screens.steps import STEP_VIEWS, StepView
+from screens.steps import STEP_VIEWS, BriefView, StepView
 from screens.widgets import KeyBar, let_go_of_removed_widgets, put
 from workshop.compat import check_resume
 from workshop.errors import SessionReadOnly, WorkshopError
@@ -120,6 +120,14 @@ class SessionScreen(Screen[None]):
             tooltip="Reveal or hide this step's example",
         ),
         Binding(
+            "f6",
+            "toggle_text",
+            "Text",
+            id="text",
+            priority=True,
+            tooltip="Show all of this step's text, or fold it to one line",
+        ),
+        Binding(
             "f4", "blank", "Blank", id="blank", priority=True, tooltip="Blank the screen and back"
         ),
         Binding("b,full_stop", "blank", "Blank", show=False),
@@ -212,9 +220,11 @@ class SessionScreen(Screen[None]):
         self.query_one(ConsoleBar).tick()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """F3 is offered only on a step with something to reveal."""
+        """F3 is offered only on a step with something to reveal, F6 on one whose text folds."""
         if action == "reveal":
             return bool(self.step.reveal)
+        if action == "toggle_text":
+            return STEP_VIEWS[self.step.type].folds_text and bool(self.step.text)
         return True
 
     @property
@@ -310,9 +320,17 @@ class SessionScreen(Screen[None]):
     def action_toggle_notes(self) -> None:
         self.notes_visible = not self.notes_visible
 
+    CROWDED_BELOW = 120
+    """Narrower than this, open notes hide the agenda: the step keeps room to be read (the
+    console bar still says what comes next)."""
+
     def watch_notes_visible(self, visible: bool) -> None:
         self.query_one("#notes").display = visible
         self._show_notes()
+        self.on_resize()
+
+    def on_resize(self) -> None:
+        self.set_class(self.notes_visible and self.size.width < self.CROWDED_BELOW, "-crowded")
 
     def _show_notes(self) -> None:
         """Render the step's notes, only while they are shown (a Markdown is dozens of
@@ -334,7 +352,12 @@ class SessionScreen(Screen[None]):
                 self.session.revealed.append(self.step.key)
         elif self.save("set_revealed", self.step.key, not revealed) is None:
             return
-        self.view.refresh_view()
+        view = self.view
+        if isinstance(view, BriefView):
+            view.revealed()
+
+    def action_toggle_text(self) -> None:
+        self.view.toggle_text()
 
     def action_blank(self) -> None:
         blank = self.query_one("#blank")
@@ -412,6 +435,8 @@ class SessionScreen(Screen[None]):
         yield SystemCommand(
             "Reveal / hide example", "F3", lambda: self.run_worker(self.action_reveal())
         )
+        if STEP_VIEWS[self.step.type].folds_text:
+            yield SystemCommand("Step text: show all / fold", "F6", self.action_toggle_text)
         yield SystemCommand("Blank screen", "F4 (or b / .)", self.action_blank)
         yield SystemCommand("Facilitator notes", "F2: show or hide", self.action_toggle_notes)
         yield SystemCommand(

@@ -9,27 +9,34 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.timer import Timer
 from textual.widgets import Label, ListItem, ListView, Markdown, Static
 
 from screens.dialogs import AgreementDialog, NoteDialog
 from screens.widgets import (
     Bars,
     CaptureBox,
+    Hanging,
     Legend,
     LineInput,
     StatementList,
+    StepText,
     heat_content,
-    lines,
-    put,
     side_class,
     side_label,
 )
 from workshop.model import Agreement, Scenario, Session, Statement, Step
 from workshop.text import clean_text, counted, too_long
 
+SPOTLIGHT_DELAY = 0.15
+"""Seconds the keys rest before the room's view is pointed at what the console shows."""
+
 
 class StepView(Vertical):
     """Base of the step views: knows the session, the scenario and the step."""
+
+    folds_text = False
+    """Whether the step's text is a StepText, folded to a line when space is short (F6)."""
 
     def __init__(self, session: Session, scenario: Scenario, step: Step, read_only: bool) -> None:
         super().__init__(classes=f"step-view step-{step.type}")
@@ -39,6 +46,7 @@ class StepView(Vertical):
         self.read_only = read_only
         self.undo_stack: list[Any] = []
         """What ctrl+z undoes, newest last: this visit's changes only (see `leave`)."""
+        self._spotlight_timer: Timer | None = None
 
     def save(self, change: str, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
         """Call a store method through the session screen (which reports failures)."""
@@ -48,6 +56,17 @@ class StepView(Vertical):
 
             self.post_message(SessionChanged())
         return result
+
+    def point_room(self, spotlight: str) -> None:
+        """Point the room's view at `spotlight` (see Session.spotlight), saved once the
+        keys rest for SPOTLIGHT_DELAY: key repeat through 40 lines writes the file once."""
+        if self.read_only:
+            return
+        if self._spotlight_timer is not None:
+            self._spotlight_timer.stop()
+        self._spotlight_timer = self.set_timer(
+            SPOTLIGHT_DELAY, lambda: self.screen.save("set_spotlight", spotlight)
+        )
 
     def focus_default(self) -> None:
         """Focus what the facilitator uses first in this step."""
@@ -66,6 +85,21 @@ class StepView(Vertical):
 
     def step_title(self) -> Label:
         return Label(Content(self.step.title), classes="step-title")
+
+    def step_text(self) -> StepText:
+        """The step's own text, folded to its heading when space is short (F6 opens it)."""
+        return StepText(self.step.text, "F6 shows all")
+
+    def on_resize(self) -> None:
+        for text in self.query(StepText):
+            text.fit(self.size)
+
+    def toggle_text(self) -> bool:
+        """Open or fold the step's text (F6); False if the step shows none that folds."""
+        texts = list(self.query(StepText))
+        for text in texts:
+            text.toggle()
+        return bool(texts)
 
     def stray_key(self, event: events.Key, keys: str) -> None:
         """Say which keys work when `event` is a printable key that does nothing here."""
@@ -114,6 +148,19 @@ class BriefView(StepView):
     def focus_default(self) -> None:
         self.query_one(VerticalScroll).focus()
 
+    def revealed(self) -> None:
+        """F3 was pressed: redraw, and scroll to the example when it was revealed."""
+        self.refresh_view()
+        reveal = self.query_one("#reveal")
+        if reveal.display:
+            scroll = self.query_one(VerticalScroll)
+
+            def bring_into_view() -> None:
+                # The scroll's height is known one refresh after the example's.
+                scroll.call_after_refresh(scroll.scroll_to_widget, reveal, animate=False, top=True)
+
+            self.call_after_refresh(bring_into_view)
+
 
 class SideColumn(Vertical):
     """One side's statements in a capture step."""
@@ -136,6 +183,8 @@ class SideColumn(Vertical):
 
 class CaptureView(StepView):
     """Two columns (one per side); type, Enter, the line appears under the current side."""
+
+    folds_text = True
 
     BINDINGS = [
         Binding("tab", "switch_side", "Switch side", id="switch-side"),
@@ -164,9 +213,13 @@ class CaptureView(StepView):
 
     def compose(self) -> ComposeResult:
         yield self.step_title()
+        if self.step.text:
+            yield self.step_text()
         with Horizontal(classes="columns"):
             for side in self.step.sides:
                 yield SideColumn(self.session, side, self._of_step(side))
+        if self.step.prompt:
+            yield Static(Content(self.step.prompt), classes="capture-prompt")
         with Horizontal(classes="capture-bar"):
             yield Label("", id="capture-side")
             yield LineInput(placeholder="speaker", id="speaker")
@@ -174,7 +227,7 @@ class CaptureView(StepView):
                 id="capture",
                 soft_wrap=True,
                 show_line_numbers=False,
-                placeholder=self.step.prompt or "Type what the room says, Enter adds",
+                placeholder="Type what the room says, Enter adds",
             )
         yield Static("", id="capture-problem", classes="problem")
         yield Static(
@@ -389,6 +442,8 @@ class CaptureView(StepView):
 class TagView(StepView):
     """Walk the statements and toggle tags with their hotkeys; counts build up live."""
 
+    folds_text = True
+
     BINDINGS = [Binding("ctrl+z", "undo", "Undo", id="undo")]
 
     def __init__(self, session: Session, scenario: Scenario, step: Step, read_only: bool) -> None:
@@ -411,6 +466,8 @@ class TagView(StepView):
 
     def compose(self) -> ComposeResult:
         yield self.step_title()
+        if self.step.text:
+            yield self.step_text()
         with Horizontal(classes="tag-body"):
             with Vertical(classes="tag-list"):
                 statements = self._statements()
@@ -439,8 +496,16 @@ class TagView(StepView):
             view.highlighted = 0
 
     def resume(self) -> None:
-        self.query_one(StatementList).sync(self._statements())
+        view = self.query_one(StatementList)
+        view.sync(self._statements())
         self.refresh_view()
+        if view.current is not None:
+            self.point_room(view.current.id)
+
+    @on(StatementList.OptionHighlighted)
+    def _highlighted(self, event: StatementList.OptionHighlighted) -> None:
+        """The room's view highlights and scrolls to the statement being tagged."""
+        self.point_room(event.option.id or "")
 
     def refresh_view(self) -> None:
         assert self.taxonomy is not None
@@ -506,8 +571,8 @@ def count_rows(session: Session, taxonomy_key: str, scenario: Scenario):  # noqa
     ]
 
 
-def agreement_content(agreement: Agreement, session: Session) -> Content:
-    """An agreement as a checklist line: text, tag, owner, due."""
+def agreement_text(agreement: Agreement, session: Session) -> Content:
+    """An agreement's text, then its tag, owner and due date."""
     tags = {t.key: t.label for t in session.taxonomy}
     extra = []
     if agreement.tag:
@@ -517,8 +582,13 @@ def agreement_content(agreement: Agreement, session: Session) -> Content:
     if agreement.due:
         extra.append(f"due {agreement.due.isoformat()}")
     return Content.assemble(
-        "☐ ", Content(agreement.text), ("   " + " · ".join(extra), "bold") if extra else ""
+        Content(agreement.text), ("   " + " · ".join(extra), "bold") if extra else ""
     )
+
+
+def agreement_content(agreement: Agreement, session: Session) -> Content:
+    """An agreement as a checklist line: ☐ text, tag, owner, due."""
+    return Content.assemble("☐ ", agreement_text(agreement, session))
 
 
 class AgreementItem(ListItem):
@@ -536,6 +606,8 @@ class AgreementItem(ListItem):
 class AgreeView(StepView):
     """Agreements and alternative procedures, each with tag, owner and due date."""
 
+    folds_text = True
+
     BINDINGS = [
         Binding("a", "add", "Add", id="add-agreement"),
         Binding("e", "edit", "Edit", id="edit-agreement"),
@@ -551,9 +623,10 @@ class AgreeView(StepView):
 
     def compose(self) -> ComposeResult:
         yield self.step_title()
+        if self.step.text:
+            yield self.step_text()
         with Horizontal(classes="agree-body"):
             with Vertical(classes="agree-main"):
-                yield Markdown(self.step.text, classes="projected compact")
                 yield ListView(
                     *(AgreementItem(a, self.session) for a in self.session.agreements),
                     id="agreements",
@@ -680,10 +753,14 @@ class RatingItemView(ListItem):
 class RatingView(StepView):
     """The room rates each item 0..scale with a note of evidence; a live heat strip."""
 
+    folds_text = True
+
     BINDINGS = [Binding("n", "note", "Note", id="rating-note")]
 
     def compose(self) -> ComposeResult:
         yield self.step_title()
+        if self.step.text:
+            yield self.step_text()
         yield Static(
             Content(f"Press 0–{self.step.scale} to rate the selected line, n to add the evidence."),
             classes="hint",
@@ -763,8 +840,19 @@ class SummaryView(StepView):
     """The room's own data: counts, time per step, agreements, ratings."""
 
     BINDINGS = [
-        Binding("x", "export", "Export", id="export", tooltip="Export the transcript to a file")
+        Binding("x", "export", "Export", id="export", tooltip="Export the transcript to a file"),
+        Binding(
+            "tab",
+            "part(1)",
+            "Next part",
+            id="next-part",
+            tooltip="Bring the next part to the top, here and on the room's view",
+        ),
+        Binding("shift+tab", "part(-1)", "Previous part", id="previous-part", show=False),
     ]
+
+    part = ""
+    """The part brought to the top (Tab), "" for the top of the page."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Export is offered in the summary that closes the workshop, the last step."""
@@ -775,10 +863,27 @@ class SummaryView(StepView):
     def action_export(self) -> None:
         self.screen.action_export()
 
+    def action_part(self, delta: int) -> None:
+        """Bring the next (or previous) part to the top, and the room's view with it;
+        past the last part, back to the top of the page."""
+        stops = ["", *self.step.show]
+        part = stops[(stops.index(self.part) + delta) % len(stops)]
+        self._spotlight(part)
+        self.point_room(part)
+
+    def _spotlight(self, part: str) -> None:
+        self.part = part
+        scroll = self.query_one(VerticalScroll)
+        title = self.query_one(SummaryParts).spotlight(part)
+        if title is None:
+            scroll.scroll_home(animate=False)
+        else:
+            scroll.scroll_to_widget(title, animate=False, top=True)
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="summary-scroll"):
             yield self.step_title()
-            with Horizontal(classes="summary-body"):
+            with SummaryBody(classes="summary-body"):
                 if self.step.text:
                     yield Markdown(self.step.text, classes="projected summary-text")
                 yield SummaryParts(self.step, self.scenario)
@@ -792,6 +897,20 @@ class SummaryView(StepView):
     def refresh_view(self) -> None:
         self.query_one(SummaryParts).show(self.session, self.screen.elapsed())
 
+    def resume(self) -> None:
+        self.refresh_view()
+        self._spotlight("")  # the step starts at the top, on the room's view too
+
+
+class SummaryBody(Horizontal):
+    """A summary's text beside its parts; one above the other when narrower than
+    `STACK_BELOW` (notes open while presenting), so the bars keep room for their counts."""
+
+    STACK_BELOW = 90
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < self.STACK_BELOW, "-stacked")
+
 
 class SummaryParts(Vertical):
     """What a summary step shows of the room's own data, in the pack's order: counts per
@@ -804,8 +923,20 @@ class SummaryParts(Vertical):
 
     def compose(self) -> ComposeResult:
         for part in self.step.show:
-            yield Label(PART_TITLES[part], classes="part-title")
-            yield Bars() if part == "counts" else Static("", classes=f"summary-{part}")
+            yield Label(PART_TITLES[part], classes=f"part-title part-{part}")
+            if part == "counts":
+                yield Bars()
+            else:
+                yield Hanging(PART_EMPTY.get(part, ""), classes=f"summary-{part}")
+
+    def spotlight(self, part: str) -> Label | None:
+        """Mark the title of `part` as the one under discussion; that title (None: none)."""
+        found = None
+        for title in self.query(".part-title").results(Label):
+            here = title.has_class(f"part-{part}")
+            title.set_class(here, "-spotlight")
+            found = title if here else found
+        return found
 
     def show(self, session: Session, elapsed: float) -> None:
         """Fill the parts from `session`; `elapsed` is the time spent in the current step."""
@@ -819,27 +950,24 @@ class SummaryParts(Vertical):
             ):
                 spent = elapsed if index == session.current_step else time.seconds_spent
                 minutes = f"{spent / 60:.1f} of {step.timebox:g} min"
-                rows.append(Content(f"{index + 1:>2}. {time.title} · {minutes}"))
-            put(self.query_one(".summary-time", Static), lines(rows, ""))
+                rows.append((Content(f"{index + 1:>2}. "), Content(f"{time.title} · {minutes}")))
+            self.query_one(".summary-time", Hanging).show(rows)
         if "agreements" in show:
-            agreements = [agreement_content(a, session) for a in session.agreements]
-            put(
-                self.query_one(".summary-agreements", Static),
-                lines(agreements, "No agreements yet."),
+            self.query_one(".summary-agreements", Hanging).show(
+                [(Content("☐ "), agreement_text(a, session)) for a in session.agreements]
             )
         if "ratings" in show:
             rows = []
             for step in self.scenario.steps:
                 for item in step.items:
                     rating = session.rating(step.key, item.key)
-                    rows.append(
-                        Content.assemble(
-                            f"{item.label:<34}",
-                            heat_content(rating.score if rating else None, step.scale),
-                        )
-                    )
-            put(self.query_one(".summary-ratings", Static), lines(rows, "Nothing rated."))
+                    heat = heat_content(rating.score if rating else None, step.scale)
+                    rows.append((heat.pad_right(2), Content(item.label)))
+            self.query_one(".summary-ratings", Hanging).show(rows)
 
+
+PART_EMPTY = {"agreements": "No agreements yet.", "ratings": "Nothing rated."}
+"""What a summary part says while it has nothing to show."""
 
 PART_TITLES = {
     "counts": "The room's tags, per side",

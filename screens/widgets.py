@@ -9,8 +9,9 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
 from textual._styles_cache import StylesCache
-from textual.app import App
+from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -19,7 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.signal import Signal
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets import Input, Label, Markdown, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from workshop.model import Session, Statement
@@ -70,17 +71,24 @@ def tag_labels(session: Session, tags: tuple[str, ...]) -> str:
     return "  ".join(f"#{names.get(t, t)}" for t in tags)
 
 
-def statement_content(statement: Statement, session: Session, with_side: bool = False) -> Content:
-    """A statement as it is projected: side, speaker: text  #tags."""
+def statement_content(
+    statement: Statement, session: Session, with_side: bool = False, marked: bool = False
+) -> Content:
+    """A statement as it is projected: side, speaker: text  #tags. `marked`: as a bar,
+    black on its colours (the statement the room is discussing)."""
+    side = f"${side_class(session, statement.side)[1:]}"
     parts: list[Content | str | tuple[str, str]] = []
     if with_side:
-        style = f"bold ${side_class(session, statement.side)[1:]}"
-        parts.append((f"{side_label(session, statement.side)}  ", style))
+        label = f"{side_label(session, statement.side)}  "
+        parts.append((label, f"bold $background on {side}" if marked else f"bold {side}"))
+    said: list[Content | str | tuple[str, str]] = []
     if statement.speaker:
-        parts.append((f"{statement.speaker}: ", "italic"))
-    parts.append(Content(statement.text))
+        said.append((f"{statement.speaker}: ", "italic"))
+    said.append(Content(statement.text))
     if statement.tags:
-        parts.append((f"   {tag_labels(session, statement.tags)}", "bold"))
+        said.append((f"   {tag_labels(session, statement.tags)}", "bold"))
+    text = Content.assemble(*said)
+    parts.append(text.stylize_before("bold $background on $foreground") if marked else text)
     return Content.assemble(*parts)
 
 
@@ -98,12 +106,30 @@ class StatementList(OptionList):
         self.session = session
         self.with_side = with_side
         self.statements: dict[str, Statement] = {st.id: st for st in statements}
+        self.marked: str | None = None
+        """The statement drawn as a bar (the one the room discusses), if any."""
         super().__init__(
             *(self._option(st) for st in statements), id=id, classes=classes, markup=False
         )
 
     def _option(self, statement: Statement) -> Option:
-        return Option(statement_content(statement, self.session, self.with_side), id=statement.id)
+        return Option(self._prompt(statement), id=statement.id)
+
+    def _prompt(self, statement: Statement) -> Content:
+        marked = statement.id == self.marked
+        return statement_content(statement, self.session, self.with_side, marked)
+
+    def mark(self, statement_id: str | None) -> None:
+        """Draw `statement_id` as a bar (and no other), highlighted and scrolled into view."""
+        before, self.marked = self.marked, statement_id
+        if before != statement_id:
+            for changed in (before, statement_id):
+                if changed in self.statements:
+                    self.show(self.statements[changed])
+        if statement_id in self.statements:
+            self.highlighted = self.get_option_index(statement_id)
+        else:
+            self.highlighted = None
 
     def add(self, statement: Statement) -> None:
         """Append `statement` and scroll to it."""
@@ -124,7 +150,7 @@ class StatementList(OptionList):
         index = self.get_option_index(statement.id)
         option = self.get_option_at_index(index)
         before = self._line_cache.heights.get(index)
-        option._set_prompt(statement_content(statement, self.session, self.with_side))
+        option._set_prompt(self._prompt(statement))
         if before is not None and self.scrollable_content_region:
             padding = self.get_component_styles("option-list--option").padding
             width = self.scrollable_content_region.width - self._get_left_gutter_width()
@@ -258,7 +284,11 @@ class Bars(Widget):
 
     def render(self) -> Content:
         width = self.size.width
-        track = max(width - self.SERIES_WIDTH - self.COUNT_WIDTH, 1)
+        digits = len(str(max((n for _, series in self.rows for _, n, _ in series), default=0)))
+        count_width = max(self.COUNT_WIDTH, digits + 2)
+        # Narrow (notes open beside the room's data): the side's name gives way, never the count.
+        name_width = max(min(self.SERIES_WIDTH, width - count_width - 4), 1)
+        track = max(width - name_width - count_width, 1)
         top = max((n for _, series in self.rows for _, n, _ in series), default=0) or 1
         lines: list[Content] = []
         for index, (label, series) in enumerate(self.rows):
@@ -269,13 +299,57 @@ class Bars(Widget):
                 filled = round(track * count / top)
                 lines.append(
                     Content.assemble(
-                        Content(name).truncate(self.SERIES_WIDTH, pad=True),
+                        Content(name)
+                        .truncate(name_width - 1, ellipsis=True)
+                        .truncate(name_width, pad=True),
                         (" " * filled, f"on ${css[1:]}"),
                         " " * (track - filled),
-                        (f" {count}".ljust(self.COUNT_WIDTH), "bold"),
+                        (f" {count}".ljust(count_width), "bold"),
                     )
                 )
         return Content("\n").join(lines)
+
+
+class Hanging(Widget):
+    """Rows of text, each after a short lead ("1. ", "☐ "): a row that wraps goes on under
+    its own text, never under its lead. `empty` is shown while there are no rows."""
+
+    DEFAULT_CSS = """
+    Hanging {
+        height: auto;
+    }
+    """
+
+    def __init__(self, empty: str, classes: str = "") -> None:
+        super().__init__(classes=classes)
+        self.empty = empty
+        self.rows: list[tuple[Content, Content]] = []
+
+    def show(self, rows: list[tuple[Content, Content]]) -> None:
+        """Draw `rows` (lead, text); only when they changed."""
+        if rows != self.rows:
+            self.rows = rows
+            self.refresh(layout=True)
+
+    def text(self) -> str:
+        """The rows as plain text, one per line (for tests and the audience's shown text)."""
+        return "\n".join(lead.plain + text.plain for lead, text in self.rows) or self.empty
+
+    def lines(self, width: int) -> list[Content]:
+        if not self.rows:
+            return Content(self.empty).wrap(max(width, 1))
+        lines: list[Content] = []
+        for lead, text in self.rows:
+            indent = lead.cell_length
+            for index, line in enumerate(text.wrap(max(width - indent, 8))):
+                lines.append(Content.assemble(lead if index == 0 else " " * indent, line))
+        return lines
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.lines(width))
+
+    def render(self) -> Content:
+        return Content("\n").join(self.lines(self.content_size.width))
 
 
 def heat_content(score: int | None, scale: int) -> Content:
@@ -563,3 +637,51 @@ class Legend(Widget):
 
     def render(self) -> Content:
         return Content("\n".join(self.lines(self.content_size.width)))
+
+
+def text_summary(markdown: str) -> str:
+    """The one line a folded step text shows: its first heading, else its first line."""
+    found = [line.strip() for line in markdown.splitlines() if line.strip()]
+    line = next((line for line in found if line.startswith("#")), found[0] if found else "")
+    return line.lstrip("#>-+ ").replace("**", "").replace("__", "").replace("`", "").strip()
+
+
+def text_height(markdown: str, width: int) -> int:
+    """About how many lines `markdown` takes at `width` cells (lists indent by a few)."""
+    width = max(width - 4, 10)
+    return sum(max(1, -(-cell_len(line) // width)) for line in markdown.strip().splitlines())
+
+
+class StepText(Vertical):
+    """The text a step owns, as the pack wrote it: all of it while it takes at most
+    `SHARE` of the view's height, else folded to one line, its heading, that says there
+    is more. Never dropped. The facilitator can open or fold it (F6) at any size."""
+
+    SHARE = 0.4
+
+    def __init__(self, text: str, more: str) -> None:
+        super().__init__(classes="step-text -folded")
+        self.text = text
+        self.more = more
+        """What the folded line ends with, e.g. "F6 shows all"."""
+        self.chosen: bool | None = None
+        """True or False once the facilitator opened or folded it; None: by the space."""
+
+    def compose(self) -> ComposeResult:
+        yield Markdown(self.text, classes="projected")
+        with Horizontal(classes="step-text-line"):
+            yield Label(Content(text_summary(self.text)), classes="step-text-summary")
+            yield Label(Content(self.more), classes="step-text-more")
+
+    @property
+    def folded(self) -> bool:
+        return self.has_class("-folded")
+
+    def fit(self, size: Size) -> None:
+        """Open or fold for a view of `size` (unless the facilitator chose)."""
+        fits = text_height(self.text, size.width) <= size.height * self.SHARE
+        self.set_class(not (fits if self.chosen is None else self.chosen), "-folded")
+
+    def toggle(self) -> None:
+        self.chosen = self.folded
+        self.set_class(not self.chosen, "-folded")
