@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gc
+import os
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.color import Color
 from textual.geometry import Region
@@ -367,6 +369,33 @@ async def test_the_app_starts_in_the_chosen_theme_and_the_palette_switches_it(
         assert app.screen.styles.background == black
         await run_command(pilot, "Theme: paper")
         assert app.screen.styles.background == white
+    # The choice is kept: the next start is on paper, until projector is chosen again.
+    app = build_app(data_dir)
+    async with app.run_test() as pilot:
+        assert app.screen.styles.background == white
+        await run_command(pilot, "Theme: projector")
+    async with build_app(data_dir).run_test() as pilot:
+        assert pilot.app.screen.styles.background == black
+
+
+@pytest.mark.parametrize("content", [b"{not json", b'{"schema": "other", "theme": "paper"}', b""])
+async def test_unreadable_settings_start_in_projector_and_are_replaced(
+    data_dir: Path, content: bytes
+) -> None:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "settings.json").write_bytes(content)
+    app = build_app(data_dir)
+    async with app.run_test() as pilot:
+        assert app.theme == "projector"
+        await run_command(pilot, "Theme: paper")
+    assert Store(data_dir).settings().theme == "paper"
+
+
+async def test_a_pipe_named_settings_does_not_hang_the_start(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(data_dir / "settings.json")
+    async with build_app(data_dir).run_test() as pilot:
+        assert pilot.app.theme == "projector"
 
 
 async def test_home_offers_only_what_can_be_done(data_dir: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.color import Color
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Markdown, Static
@@ -15,9 +16,10 @@ from screens.app import build_app
 from screens.audience import POLL_SECONDS, AudienceScreen, widget_text
 from screens.console import ConsoleBar, PresentDialog, present_command
 from screens.session import SessionScreen
-from screens.widgets import Bars
+from screens.widgets import Bars, StatementList
 from tests.conftest import Clock
-from tests.pilot import go_to, room_settles, until
+from tests.fit import fill, screen_text
+from tests.pilot import go_to, room_settles, run_command, until
 from workshop import presence
 from workshop.model import Scenario
 from workshop.scenario import discover
@@ -185,6 +187,56 @@ async def test_the_audience_view_never_writes_the_session(
         assert audience.store.holder(sid) is None
     assert (sessions / f"{sid}.json").read_bytes() == before
     assert sorted(p.name for p in sessions.iterdir()) == [f"{sid}.json"]
+
+
+async def test_the_room_sees_the_statement_being_tagged(
+    data_dir: Path, scenarios: dict[str, Scenario]
+) -> None:
+    scenario = scenarios["mars-venus"]
+    store = Store(data_dir, clock=Clock())
+    sid = fill(store, scenario)  # 30 statements, more than a screen holds
+    store.go_to_step(sid, [s.key for s in scenario.steps].index("clarity-gaps"))
+    store.close_all()
+    audience = build_app(data_dir, present=sid)
+    async with audience.run_test(size=(100, 30)) as ap:
+        console = build_app(data_dir, clock=Clock())
+        async with console.run_test(size=(120, 36)) as cp:
+            await cp.press("enter")
+            await room_settles(ap, step="clarity-gaps")
+            await cp.press(*["down"] * 26)  # to the 27th statement, as fast as Pilot goes
+            await cp.pause()
+            listed = room(audience).query_one("#aud-tagged", StatementList)
+            wanted = console.screen.view.query_one(StatementList).current
+            assert wanted is not None and wanted.text.startswith("27: ")
+            await until(ap, lambda: listed.marked == wanted.id, "the room marks it")
+            await ap.pause(0.1)
+            assert listed.highlighted == 26
+            lines = screen_text(audience).splitlines()
+            assert any("27: we never agreed" in line for line in lines), lines
+            await cp.press("2")  # tag it: the room sees the tag on the marked line
+            await until(ap, lambda: "#Goals" in listed.texts()[26], "tag shown")
+            assert listed.marked == wanted.id
+        # The facilitator closed the session: the room's view waits, nothing is lost.
+        await until(ap, lambda: room(audience).state == "waiting", "waiting")
+
+
+async def test_the_room_takes_the_theme_the_console_chooses(
+    data_dir: Path, scenarios: dict[str, Scenario]
+) -> None:
+    sid = seed(data_dir, scenarios["mars-venus"])
+    audience = build_app(data_dir, present=sid)
+    async with audience.run_test(size=(80, 24)) as ap:
+        await until(ap, lambda: room(audience).state == "waiting", "waiting")
+        assert audience.theme == "projector"
+        console = build_app(data_dir, clock=Clock())
+        async with console.run_test(size=(100, 30)) as cp:
+            await run_command(cp, "Theme: paper")
+            await until(ap, lambda: audience.theme == "paper", "room on paper")
+            assert room(audience).styles.background == Color.parse("#FFFFFF")
+            await run_command(cp, "Theme: projector")
+            await until(ap, lambda: audience.theme == "projector", "room on projector")
+    # The room's view never writes the settings either: the last choice stands.
+    assert json.loads((data_dir / "settings.json").read_text())["theme"] == "projector"
 
 
 async def test_a_session_nobody_has_open_waits_for_the_facilitator(
