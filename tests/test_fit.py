@@ -108,3 +108,43 @@ async def test_every_step_reads_on_the_room_view_at_every_size(
     finally:
         store.close_all()
     assert not problems, "\n".join(problems)
+
+
+async def test_the_room_keeps_the_newest_lines_in_view_after_a_resize(
+    data_dir: Path, scenarios: dict[str, Scenario]
+) -> None:
+    scenario = scenarios["mars-venus"]
+    store = Store(data_dir, clock=Clock())
+    sid = fill(store, scenario)
+    store.go_to_step(sid, [s.key for s in scenario.steps].index("self-talk"))
+    audience = build_app(data_dir, present=sid)
+    try:
+        async with audience.run_test(size=(160, 45)) as ap:
+            await room_settles(ap, step="self-talk")
+            await ap.resize_terminal(80, 24)
+            await ap.pause(0.2)
+            shown = screen_text(audience)
+            # The newest line of each side (29 and 30), not the first ones.
+            assert "29: we never" in shown and "30: we never" in shown, shown
+    finally:
+        store.close_all()
+
+
+async def test_counts_keep_their_numbers_with_notes_open(
+    data_dir: Path, scenarios: dict[str, Scenario]
+) -> None:
+    scenario = scenarios["mars-venus"]
+    store = Store(data_dir, clock=Clock())
+    sid = fill(store, scenario)
+    store.go_to_step(sid, [s.key for s in scenario.steps].index("rarely-personality"))
+    store.close_all()
+    app = build_app(data_dir, clock=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("f2", "tab")  # notes open, the counts brought to the top
+        await pilot.pause(0.2)
+        # The step's side of each bar row (the notes begin at their thick border).
+        rows = [line.split("█")[0].rstrip() for line in screen_text(app).splitlines()]
+        bars = [row for row in rows if row.lstrip("▕ ").startswith(("Venus", "Mars"))]
+        assert bars and all(row[-1].isdigit() for row in bars), bars
