@@ -287,13 +287,7 @@ class SummaryAudience(AudienceView):
         parts.show(session, elapsed)
         if session.spotlight != self.part:
             self.part = session.spotlight
-            title = parts.spotlight(session.spotlight)
-            scroll = self.query_one(".aud-scroll", VerticalScroll)
-            if title is None:
-                scroll.scroll_home(animate=False)
-            else:
-                # After the parts are drawn: the room reads the part under discussion.
-                self.call_after_refresh(scroll.scroll_to_widget, title, animate=False, top=True)
+            parts.bring_up(session.spotlight, self.query_one(".aud-scroll", VerticalScroll))
 
 
 AUDIENCE_VIEWS: dict[str, type[AudienceView]] = {

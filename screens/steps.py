@@ -94,12 +94,10 @@ class StepView(Vertical):
         for text in self.query(StepText):
             text.fit(self.size)
 
-    def toggle_text(self) -> bool:
-        """Open or fold the step's text (F6); False if the step shows none that folds."""
-        texts = list(self.query(StepText))
-        for text in texts:
+    def toggle_text(self) -> None:
+        """Open or fold the step's text (F6)."""
+        for text in self.query(StepText):
             text.toggle()
-        return bool(texts)
 
     def stray_key(self, event: events.Key, keys: str) -> None:
         """Say which keys work when `event` is a printable key that does nothing here."""
@@ -873,12 +871,7 @@ class SummaryView(StepView):
 
     def _spotlight(self, part: str) -> None:
         self.part = part
-        scroll = self.query_one(VerticalScroll)
-        title = self.query_one(SummaryParts).spotlight(part)
-        if title is None:
-            scroll.scroll_home(animate=False)
-        else:
-            scroll.scroll_to_widget(title, animate=False, top=True)
+        self.query_one(SummaryParts).bring_up(part, self.query_one(VerticalScroll))
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="summary-scroll"):
@@ -929,14 +922,18 @@ class SummaryParts(Vertical):
             else:
                 yield Hanging(PART_EMPTY.get(part, ""), classes=f"summary-{part}")
 
-    def spotlight(self, part: str) -> Label | None:
-        """Mark the title of `part` as the one under discussion; that title (None: none)."""
+    def bring_up(self, part: str, scroll: VerticalScroll) -> None:
+        """Mark the title of `part` as the one under discussion and scroll it to the top
+        of `scroll` once the parts are drawn ("" or no such part: the top of the page)."""
         found = None
         for title in self.query(".part-title").results(Label):
             here = title.has_class(f"part-{part}")
             title.set_class(here, "-spotlight")
             found = title if here else found
-        return found
+        if found is None:
+            scroll.scroll_home(animate=False)
+        else:
+            self.call_after_refresh(scroll.scroll_to_widget, found, animate=False, top=True)
 
     def show(self, session: Session, elapsed: float) -> None:
         """Fill the parts from `session`; `elapsed` is the time spent in the current step."""
