@@ -6,6 +6,7 @@ import argparse
 import gc
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import platformdirs
 
 from workshop import __version__
 from workshop.errors import WorkshopError
-from workshop.text import counted
+from workshop.text import counted, printable
 
 EXIT_USAGE = 2
 
@@ -26,8 +27,31 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("workshop", appauthor=False))
 
 
+def say(text: str, error: bool = False) -> None:
+    """Print one message of the command line, made safe for the terminal (`printable`)."""
+    print(printable(text), file=sys.stderr if error else sys.stdout)
+
+
+_JSON_UNPRINTABLE = re.compile(r"[\x7f-\x9f\ud800-\udfff]")
+
+
+def say_json(data: object) -> None:
+    """Print `data` as JSON (UTF-8 characters kept), with DEL, C1 controls and lone
+    surrogates written as \\u escapes (json escapes the C0 ones itself)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    print(_JSON_UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text))
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, whose messages echo the arguments given, printed through `printable`."""
+
+    def _print_message(self, message: str, file=None) -> None:  # noqa: ANN001 - argparse's
+        if message:
+            (file or sys.stderr).write(printable(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="workshop",
         description="Run facilitated workshops (Mars & Venus, ERM) on a projected terminal.",
     )
@@ -99,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "present":
             return _run_app(data_dir, content_dirs, present=args.id)
     except WorkshopError as error:
-        print(f"workshop: {error}", file=sys.stderr)
+        say(f"workshop: {error}", error=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -126,36 +150,32 @@ def _run_app(data_dir: Path, content_dirs: tuple[Path, ...], present: str | None
 def _list(data_dir: Path, as_json: bool) -> int:
     summaries, damaged = _store(data_dir).list_sessions()
     if as_json:
-        print(
-            json.dumps(
-                {
-                    "sessions": [
-                        {
-                            "id": s.id,
-                            "title": s.title,
-                            "scenario": s.scenario_id,
-                            "started_at": s.started_at.isoformat(),
-                            "status": s.status,
-                            "statements": s.statement_count,
-                        }
-                        for s in summaries
-                    ],
-                    "damaged": [{"file": d.name, "problem": d.problem} for d in damaged],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
+        say_json(
+            {
+                "sessions": [
+                    {
+                        "id": s.id,
+                        "title": s.title,
+                        "scenario": s.scenario_id,
+                        "started_at": s.started_at.isoformat(),
+                        "status": s.status,
+                        "statements": s.statement_count,
+                    }
+                    for s in summaries
+                ],
+                "damaged": [{"file": d.name, "problem": d.problem} for d in damaged],
+            }
         )
         return 0
     if not summaries and not damaged:
-        print(f"No sessions stored in {data_dir}.")
+        say(f"No sessions stored in {data_dir}.")
     for s in summaries:
-        print(
+        say(
             f"{s.id}  {s.started_at:%Y-%m-%d %H:%M}  {s.status:<11}  "
             f"{counted(s.statement_count, 'statement'):>15}  {s.scenario_id:<12}  {s.title}"
         )
     for d in damaged:
-        print(f"damaged: {d.name}: {d.problem}", file=sys.stderr)
+        say(f"damaged: {d.name}: {d.problem}", error=True)
     return 0
 
 
@@ -168,10 +188,10 @@ def _scenarios(data_dir: Path, content_dirs: tuple[Path, ...], check: Path | Non
             try:
                 files = sorted(p for p in check.iterdir() if p.suffix == ".toml" and p.is_file())
             except OSError as error:
-                print(f"{check}: the folder cannot be read ({error.strerror or error})")
+                say(f"{check}: the folder cannot be read ({error.strerror or error})")
                 return 1
             if not files:
-                print(f"{check}: no .toml packs in this folder")
+                say(f"{check}: no .toml packs in this folder")
                 return 1
         else:
             files = [check]
@@ -179,22 +199,22 @@ def _scenarios(data_dir: Path, content_dirs: tuple[Path, ...], check: Path | Non
         for path in files:
             scenario, problems = check_file(path, found)
             for problem in problems:
-                print(problem)
+                say(problem)
             if scenario is None:
                 failed = True
             else:
-                print(
+                say(
                     f"{path}: ok: {scenario.id} {scenario.version}, "
                     f"{len(scenario.steps)} steps, {scenario.minutes:g} minutes"
                 )
         return 1 if failed else 0
     for s in found:
-        print(
+        say(
             f"{s.id:<14} {s.version:<8} {s.language:<5} {len(s.steps):>2} steps "
             f"{s.minutes:>5g} min  {s.origin:<10} {s.title}"
         )
     for pack in broken:
-        print(f"broken: {pack.problems[0]}", file=sys.stderr)
+        say(f"broken: {pack.problems[0]}", error=True)
     return 0
 
 
@@ -224,7 +244,7 @@ def _export(data_dir: Path, args: argparse.Namespace) -> int:
         write_export(path, text, force=args.force)
     except ExportExists:
         raise WorkshopError(f"{path} already exists: add --force to overwrite it.") from None
-    print(f"Wrote the transcript of session {session.id} to {path}.")
+    say(f"Wrote the transcript of session {session.id} to {path}.")
     return 0
 
 
@@ -255,7 +275,7 @@ def _import(data_dir: Path, args: argparse.Namespace) -> int:
     """`workshop import`: add transcripts to the store, checking every file before any write."""
     from dataclasses import replace
 
-    from workshop.errors import InvalidTranscript
+    from workshop.errors import InvalidTranscript, SessionExists
     from workshop.store import new_id
     from workshop.transcript import MAX_FILE_BYTES, parse_transcript
 
@@ -272,24 +292,25 @@ def _import(data_dir: Path, args: argparse.Namespace) -> int:
         sessions.append((given, parse_transcript(raw, str(given))))
 
     store = _store(data_dir)
-    imported: set[str] = set()
     for given, session in sessions:
-        if store.path_of(session.id).exists() or session.id in imported:
-            if not args.new_id:
-                print(
-                    f"{given}: session {session.id} is already stored, so it was skipped "
-                    "(add --new-id to import it as a copy under a new id).",
-                    file=sys.stderr,
-                )
-                continue
-            fresh = new_id()
-            while store.path_of(fresh).exists() or fresh in imported:
-                fresh = new_id()
-            session = replace(session, id=fresh)
-        store.add_session(session)
+        while True:
+            try:
+                store.add_session(session)  # create-if-absent: two imports cannot both win
+                break
+            except SessionExists:
+                if not args.new_id:
+                    say(
+                        f"{given}: session {session.id} is already stored, so it was skipped "
+                        "(add --new-id to import it as a copy under a new id).",
+                        error=True,
+                    )
+                    session = None
+                    break
+                session = replace(session, id=new_id())
+        if session is None:
+            continue
         store.close_session(session.id)
-        imported.add(session.id)
-        print(
+        say(
             f"Imported {given} as session {session.id}: {session.title} "
             f"({counted(len(session.statements), 'statement')}, "
             f"{counted(len(session.agreements), 'agreement')})."

@@ -46,6 +46,10 @@ class SaveFailed(WorkshopError):
     """A change could not be written; nothing of it is on disk."""
 
 
+class SessionExists(SaveFailed):
+    """A new session's id is already stored (checked and created in one step)."""
+
+
 class InvalidTranscript(WorkshopError):
     """A file that is not a valid workshop transcript."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import functools
 import getpass
 import json
@@ -15,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from workshop.errors import SaveFailed, SessionLocked
-from workshop.storage import pid_alive, plain_reason, temp_path, write_synced
+from workshop.storage import pid_alive, plain_reason, write_new
 
 try:
     import fcntl
@@ -105,35 +104,6 @@ def is_stale(holder: LockHolder | None) -> bool:
     return bool(holder.started and started and started != holder.started)
 
 
-# Errors of os.link on file systems without hard links.
-_NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.ENOSYS}
-
-
-def _create(path: Path, payload: bytes) -> None:
-    """Create lock file `path` holding `payload`, or raise FileExistsError.
-
-    The payload is fsynced under a temp name and then hard-linked into place, so no
-    other process ever sees the lock file without its holder in it.
-    """
-    temp = temp_path(path)
-    try:
-        write_synced(temp, payload)
-        try:
-            os.link(temp, path)
-            return
-        except FileExistsError:
-            raise
-        except OSError as error:
-            if error.errno not in _NO_LINKS:
-                raise
-        write_synced(path, payload, exclusive=True)
-    finally:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-
-
 @contextmanager
 def _one_at_a_time(folder: Path) -> Iterator[None]:
     """Let one process at a time judge and take the locks in `folder`.
@@ -170,7 +140,7 @@ def acquire(path: Path, now: datetime, held_here: bool = False) -> LockHolder | 
     with _one_at_a_time(path.parent):
         for _ in range(3):
             try:
-                _create(path, payload)
+                write_new(path, payload)
             except FileExistsError:
                 holder = read_holder(path)
                 if held_here:

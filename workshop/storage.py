@@ -102,6 +102,34 @@ def write_atomic(path: Path, payload: bytes) -> None:
     fsync_dir(path.parent)
 
 
+# Errors of os.link on file systems without hard links.
+NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.ENOSYS}
+
+
+def write_new(path: Path, payload: bytes) -> None:
+    """Create `path` holding `payload`, whole and durable, only if nothing is there yet.
+
+    The payload is fsynced under a temp name and hard-linked into place: the check and
+    the creation are one step, and no reader ever sees the file half-written. Raises
+    FileExistsError when `path` exists, OSError otherwise; no temp file is left.
+    """
+    temp = temp_path(path)
+    try:
+        write_synced(temp, payload)
+        try:
+            os.link(temp, path)
+        except OSError as error:
+            if isinstance(error, FileExistsError) or error.errno not in NO_LINKS:
+                raise
+            write_synced(path, payload, exclusive=True)
+    finally:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+    fsync_dir(path.parent)
+
+
 # File systems that cannot fsync a folder say so with these; nothing better can be done.
 _NO_DIR_FSYNC = {errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EBADF, errno.EISDIR}
 

@@ -25,6 +25,7 @@ from workshop.errors import (
     AmbiguousSessionId,
     SaveFailed,
     SessionDamaged,
+    SessionExists,
     SessionNotFound,
     SessionReadOnly,
 )
@@ -50,6 +51,7 @@ from workshop.storage import (
     remove_stale_temps,
     save_failure,
     write_atomic,
+    write_new,
 )
 from workshop.text import clean_line, clean_text
 
@@ -633,14 +635,13 @@ class Store:
 
     def add_session(self, session: Session) -> Session:
         """Store `session` as a new file and open it for editing."""
-        path = self.path_of(session.id)
-        if path.exists():
-            raise SaveFailed(f"A session with id {session.id} is already stored.")
         payload = json.dumps(
             session_tables(session), ensure_ascii=False, separators=(",", ":")
         ).encode("utf-8")
         try:
-            write_atomic(path, payload)
+            write_new(self.path_of(session.id), payload)
+        except FileExistsError:
+            raise SessionExists(f"A session with id {session.id} is already stored.") from None
         except OSError as error:
             raise save_failure(error, "the new session") from None
         return self.open_session(session.id)

@@ -20,6 +20,24 @@ def clean_text(text: str) -> str:
     return _CONTROLS.sub("", text).strip()
 
 
+_UNPRINTABLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _shown(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: object) -> str:
+    """`text` safe to print on a terminal: every C0 control but newline, DEL, every C1
+    control and every lone surrogate shown as an escape (ESC as `\\x1b`).
+
+    Everything that can hold text from outside (a file, a pack, a session) goes through
+    it on the way to the terminal: CLI output and errors, and labels in the app.
+    """
+    return _UNPRINTABLE.sub(_shown, str(text))
+
+
 def clean_line(text: str) -> str:
     """Return `text` cleaned as by `clean_text`, on one line (for names and titles)."""
     return " ".join(clean_text(text).split())
