@@ -14,8 +14,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
 
 from screens.widgets import LineInput
+from workshop.limits import MAX_FIELD_CHARS, too_long
 from workshop.model import Agreement, Scenario, Session, Tag
-from workshop.text import MAX_FIELD_CHARS, clean_line, clean_text, too_long
+from workshop.text import clean_line, clean_text
 
 
 def parse_due(text: str) -> tuple[date | None, str | None]:
@@ -69,6 +70,36 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+class ChoiceDialog(ModalScreen[str | None]):
+    """A sentence and a row of answers, each a (value, label) pair; Escape means none."""
+
+    CSS_PATH = "dialogs.tcss"
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, message: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.message = message
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content(self.message), classes="dialog-message")
+            with Horizontal(classes="dialog-buttons"):
+                for index, (value, label) in enumerate(self.choices):
+                    yield Button(
+                        label,
+                        variant="primary" if index == 0 else "default",
+                        id=f"choice-{value}",
+                        name=value,
+                    )
+                yield Button("Cancel", id="cancel")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.name)
 
 
 class AgreementDialog(ModalScreen[dict | None]):

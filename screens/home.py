@@ -12,9 +12,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
-from screens.dialogs import ConfirmDialog, NewSessionDialog
+from screens.dialogs import ChoiceDialog, ConfirmDialog, NewSessionDialog
 from screens.widgets import KeyBar, SessionTable
-from workshop.errors import SessionLocked, WorkshopError
+from workshop.errors import SaveFailed, SessionLocked, WorkshopError
 from workshop.model import SessionSummary
 from workshop.text import counted
 
@@ -146,19 +146,29 @@ class HomeScreen(Screen[None]):
         summary = self.selected
         if summary is None:
             return
-        try:
-            self.store.open_session(summary.id)
-        except SessionLocked as error:
-            read_only = await self.app.push_screen_wait(
-                ConfirmDialog(str(error), yes="Open read-only", no="Cancel")
-            )
-            if read_only:
+        take_over = False
+        while True:
+            try:
+                self.store.open_session(summary.id, take_over=take_over)
+                break
+            except SessionLocked as error:
+                choices = [("read-only", "Open read-only")]
+                if error.elsewhere:
+                    choices.insert(0, ("take-over", "Take over"))
+                choice = await self.app.push_screen_wait(ChoiceDialog(str(error), choices))
+            except SaveFailed as error:  # the lock cannot be written: the disk, or the lock
+                choice = await self.app.push_screen_wait(
+                    ChoiceDialog(str(error), [("read-only", "Open read-only")])
+                )
+            except WorkshopError as error:
+                self.notify(str(error), title="Cannot open", severity="error", markup=False)
+                self.refresh_list()
+                return
+            if choice == "read-only":
                 self._enter(summary.id, read_only=True)
-            return
-        except WorkshopError as error:
-            self.notify(str(error), title="Cannot open", severity="error", markup=False)
-            self.refresh_list()
-            return
+            if choice != "take-over":
+                return
+            take_over = True
         self._enter(summary.id, read_only=False)
 
     def _enter(self, session_id: str, read_only: bool) -> None:

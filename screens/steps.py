@@ -25,8 +25,9 @@ from screens.widgets import (
     side_class,
     side_label,
 )
+from workshop.limits import too_long
 from workshop.model import Agreement, Scenario, Session, Statement, Step
-from workshop.text import clean_text, counted, too_long
+from workshop.text import clean_text, counted
 
 SPOTLIGHT_DELAY = 0.15
 """Seconds the keys rest before the room's view is pointed at what the console shows."""

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from screens.app import build_app
-from screens.dialogs import ConfirmDialog
+from screens.dialogs import ChoiceDialog
 from screens.session import SessionScreen
 from screens.widgets import CaptureBox, SessionTable
 from tests.conftest import Clock
@@ -100,9 +100,10 @@ async def test_a_session_held_by_another_window_opens_read_only(data_dir: Path) 
             await pilot.press("enter")
             await pilot.pause()
             dialog = app.screen
-            assert isinstance(dialog, ConfirmDialog)
+            assert isinstance(dialog, ChoiceDialog)
             assert f"process {child.pid} on {socket.gethostname()}" in dialog.message
-            await pilot.click("#yes")  # "Open read-only"
+            assert not dialog.query("#choice-take-over")  # a live window on this computer
+            await pilot.click("#choice-read-only")
             await pilot.pause()
             screen = app.screen
             assert isinstance(screen, SessionScreen) and screen.read_only

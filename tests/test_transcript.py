@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -410,12 +411,33 @@ BAD_EDITS = [
     ("agreements.1.id", SAME_ID, "agreements[1].id: "),
     ("statements.0.step", "lunch", "statements[0].step: 'lunch' is not a step of this"),
     ("statements.0.step", 4, "statements[0].step: 4 is not a step of this transcript"),
-    ("statements.0.step", ["self-talk"], "statements[0].step: ['self-talk'] is not a step"),
+    ("statements.0.step", ["self-talk"], "statements[0].step: a list is not a step"),
     ("agreements.0.step", "Next-Interaction", "agreements[0].step: 'Next-Interaction' is not"),
     ("ratings", [{"step": "nope", "item": "x", "score": 1, "note": ""}], "ratings[0].step"),
-    ("ratings", [{"step": "opening", "item": "x", "score": -1, "note": ""}], "ratings[0].score"),
-    ("ratings", [{"step": "opening", "item": "x", "score": 1.5, "note": ""}], "ratings[0].score"),
+    ("ratings", [{"step": "opening", "item": "x", "score": 1, "note": ""}], "not a rating step"),
     ("ratings", [{"step": "opening", "item": "x", "score": 1}], "ratings[0]: missing field 'note'"),
+    # Values no screen can hold: the limits of workshop.limits, the same as the app's.
+    (
+        "statements.2.text",
+        "x" * 4001,
+        "statements[2].text: is 4,001 characters; the limit is",
+    ),
+    ("session.title", "T" * 201, "session.title: is 201 characters; the limit is 200"),
+    ("statements.2.speaker", "S" * 201, "statements[2].speaker: is 201 characters; the limit"),
+    ("agreements.2.owner", "O" * 201, "agreements[2].owner: is 201 characters; the limit is 200"),
+    (
+        "session.participants",
+        ["P"] * 501,
+        "session.participants: lists 501 items; the limit",
+    ),
+    ("steps.0.seconds_spent", 1e308, "steps[0].seconds_spent: must be a number of seconds from 0"),
+    ("steps.1.seconds_spent", 604801, "steps[1].seconds_spent: must be a number of seconds from 0"),
+    ("steps", [], "steps: must list at least one step"),
+    ("session.title", ["a", "list"], "session.title: must be text, not a list"),
+    ("statements.0.text", {"an": "object"}, "statements[0].text: must be text, not an object"),
+    ("sides.0", 7, "sides[0]: must be an object, not a number"),
+    ("session.id", "a" * 65, "session.id: must be an id: 1 to 64 letters"),
+    ("statements", 3, "statements: must be a list, not a number"),
     ("summary", ..., "missing field 'summary'"),
     ("summary.tag_counts.it.roles", 5, "summary.tag_counts.it.roles: says 5, but the statements"),
     ("summary.tag_counts.total", ..., "summary.tag_counts: missing 'total'"),
@@ -459,7 +481,9 @@ RAW_BAD = [
         b'{"schema": "workshop.transcript/1", "schema": "x"}',
         "the field 'schema' appears twice in one object",
     ),
-    (b'{"a": NaN}', "NaN is not a number JSON allows"),
+    (b'{"a": NaN}', "it holds NaN, which is not a number JSON allows"),
+    (b'{"a": 1e999}', "it holds the number 1e999, too large to be real"),
+    (b'{"a": ' + b"9" * 5000 + b"}", "it holds a number of 5,000 digits"),
     (b"[" * 200_000 + b"]" * 200_000, "it is nested too deeply"),
 ]
 
@@ -483,9 +507,13 @@ def test_a_missing_or_unreadable_file_gets_a_sentence(
 ) -> None:
     data = tmp_path / "fresh"
     assert run(data, "import", str(tmp_path / "gone.json")) == 2
-    assert f"{tmp_path / 'gone.json'} cannot be read: No such file" in capsys.readouterr().err
+    assert f"{tmp_path / 'gone.json'} cannot be read (No such file" in capsys.readouterr().err
     assert run(data, "import", str(tmp_path)) == 2
-    assert f"{tmp_path} cannot be read: Is a directory" in capsys.readouterr().err
+    assert f"{tmp_path} is a folder, not a file. Nothing was imported." in capsys.readouterr().err
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    assert run(data, "import", str(fifo)) == 2  # at once: a pipe is never opened to wait
+    assert f"{fifo} is not a regular file (a pipe" in capsys.readouterr().err
     assert not data.exists()
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
+from typing import Any
 
 
 class WorkshopError(Exception):
@@ -35,7 +37,31 @@ class SessionDamaged(WorkshopError):
 
 
 class SessionLocked(WorkshopError):
-    """The session is open for editing in another window or process."""
+    """The session is open for editing in another window or process (`holder`, a
+    LockHolder; None while another window is taking the lock at `lock_path`)."""
+
+    def __init__(self, holder: Any, lock_path: Path) -> None:
+        self.holder = holder
+        self.lock_path = lock_path
+        if holder is None:
+            message = "This session's lock is being taken by another window; try again."
+        elif self.elsewhere:
+            message = (
+                f"This session is open for editing by {holder.describe()}. If that computer "
+                f"is done with it, you can take it over here (its lock file is {lock_path}); "
+                "or open it read-only."
+            )
+        else:
+            message = (
+                f"This session is open for editing by {holder.describe()}. "
+                "Close it there first, or open it read-only here."
+            )
+        super().__init__(message)
+
+    @property
+    def elsewhere(self) -> bool:
+        """Whether the holder runs on another computer, so this one cannot tell if it is alive."""
+        return self.holder is not None and self.holder.host != socket.gethostname()
 
 
 class SessionReadOnly(WorkshopError):

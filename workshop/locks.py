@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from workshop.errors import SaveFailed, SessionLocked
-from workshop.storage import pid_alive, plain_reason, write_new
+from workshop.storage import UnreadableFile, pid_alive, plain_reason, read_regular, write_new
 
 try:
     import fcntl
@@ -76,7 +76,7 @@ def _me(now: datetime) -> LockHolder:
 def read_holder(path: Path) -> LockHolder | None:
     """The holder named in lock file `path`, or None if it has none or cannot be read."""
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = json.loads(read_regular(path, 4096))
         return LockHolder(
             int(data["pid"]),
             str(data["host"]),
@@ -84,7 +84,7 @@ def read_holder(path: Path) -> LockHolder | None:
             str(data.get("since", "")),
             str(data.get("started", "")),
         )
-    except (OSError, ValueError, KeyError, TypeError):
+    except (UnreadableFile, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
@@ -128,12 +128,15 @@ def _one_at_a_time(folder: Path) -> Iterator[None]:
             os.close(fd)  # and with it the flock
 
 
-def acquire(path: Path, now: datetime, held_here: bool = False) -> LockHolder | None:
-    """Take the lock at `path`; return the stale holder taken over, if any.
+def acquire(
+    path: Path, now: datetime, held_here: bool = False, take_over: bool = False
+) -> LockHolder | None:
+    """Take the lock at `path`; return the holder taken over, if any.
 
-    `held_here` says this very store already holds it. Raises SessionLocked when
-    another live process, or another store in this process, holds it, and SaveFailed
-    when the lock file cannot be written.
+    `held_here` says this very store already holds it; `take_over` takes a lock that a
+    process on another host holds (the facilitator says that host is done with it).
+    Raises SessionLocked when another live process, or another store in this process,
+    holds it, and SaveFailed when the lock file cannot be written.
     """
     payload = json.dumps(asdict(_me(now))).encode("utf-8")
     taken_over: LockHolder | None = None
@@ -141,29 +144,38 @@ def acquire(path: Path, now: datetime, held_here: bool = False) -> LockHolder | 
         for _ in range(3):
             try:
                 write_new(path, payload)
+                return taken_over
             except FileExistsError:
-                holder = read_holder(path)
-                if held_here:
-                    return None
-                if not is_stale(holder):
-                    assert holder is not None
-                    raise SessionLocked(
-                        f"This session is open for editing by {holder.describe()}. "
-                        "Close it there first, or open it read-only here."
-                    ) from None
-                taken_over = holder
-                try:
-                    os.unlink(path)
-                except FileNotFoundError:
-                    pass
-                continue
+                pass
             except OSError as error:
                 raise SaveFailed(
                     f"This session cannot be opened for editing: {plain_reason(error)}. "
                     "It can still be opened read-only and exported."
                 ) from None
-            return taken_over
-    raise SessionLocked("This session's lock is being taken by another window; try again.")
+            if not (path.is_file() or path.is_symlink()):
+                raise SaveFailed(
+                    f"This session cannot be opened for editing: its lock file {path} is not "
+                    "a file (a folder or a pipe is in its place). Move it away to edit the "
+                    "session; it can still be opened read-only and exported."
+                )
+            holder = read_holder(path)
+            if held_here:
+                return None
+            if not is_stale(holder):
+                assert holder is not None
+                if not (take_over and holder.host != socket.gethostname()):
+                    raise SessionLocked(holder, path)
+            taken_over = holder
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+            except OSError as error:
+                raise SaveFailed(
+                    f"This session cannot be opened for editing: its lock file {path} cannot "
+                    f"be removed ({plain_reason(error)}). It can still be opened read-only."
+                ) from None
+    raise SessionLocked(None, path)
 
 
 def release(path: Path) -> None:
@@ -172,8 +184,8 @@ def release(path: Path) -> None:
     if holder is not None and holder.pid == os.getpid() and holder.host == socket.gethostname():
         try:
             os.unlink(path)
-        except FileNotFoundError:
-            pass
+        except OSError:
+            pass  # gone already, or the disk turned read-only: a stale lock, taken over later
 
 
 def holder_of(path: Path) -> LockHolder | None:

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from workshop.model import Scenario, Session
-from workshop.storage import FILE_MODE
+from workshop.storage import FILE_MODE, UnreadableFile, read_regular
 
 HEARTBEAT_SECONDS = 2.0
 """How often a running audience view touches its heartbeat file."""
@@ -36,7 +36,8 @@ def beat(path: Path) -> bool:
         if _pid_in(path) == os.getpid():
             os.utime(path)
         else:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NONBLOCK  # a pipe: no wait
+            fd = os.open(path, flags, FILE_MODE)
             with os.fdopen(fd, "w", encoding="utf-8") as file:
                 file.write(json.dumps({"pid": os.getpid()}))
     except OSError:
@@ -64,8 +65,8 @@ def watching(path: Path, within: float = GONE_AFTER) -> bool:
 
 def _pid_in(path: Path) -> int | None:
     try:
-        pid = json.loads(path.read_text("utf-8")).get("pid")
-    except (OSError, ValueError, AttributeError):
+        pid = json.loads(read_regular(path, 4096)).get("pid")
+    except (UnreadableFile, ValueError, AttributeError):
         return None
     return pid if isinstance(pid, int) else None
 

@@ -5,16 +5,20 @@ from __future__ import annotations
 import errno
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
 
+from workshop import limits
 from workshop.errors import SaveFailed
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 TEMP_SUFFIX = ".tmp"
+MAX_DATA_BYTES = 64 * 1024 * 1024
+"""Largest session file read, as the largest transcript imported."""
 
 
 class UnreadableFile(Exception):
@@ -40,20 +44,57 @@ def save_failure(error: OSError, what: str) -> SaveFailed:
     )
 
 
-def read_json(path: Path) -> dict[str, Any]:
-    """The JSON object in `path`; raise UnreadableFile with a short reason otherwise."""
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file `path`, at most `limit` of them.
+
+    Opened without blocking and checked before reading: a pipe, a device or a folder in
+    its place raises UnreadableFile (as do a larger file and a failed read), never hangs.
+    """
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
         raise UnreadableFile(f"cannot be read ({error.strerror or error})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise UnreadableFile("is a folder, not a file")
+        if not stat.S_ISREG(mode):
+            raise UnreadableFile("is not a regular file (a pipe, a device or a socket)")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as error:
+        raise UnreadableFile(f"cannot be read ({error.strerror or error})") from None
+    finally:
+        os.close(fd)
+    if size > limit:
+        raise UnreadableFile(f"the file is larger than {_size(limit)}")
+    return b"".join(chunks)
+
+
+def _size(count: int) -> str:
+    return f"{count / (1024 * 1024):g} MB" if count >= 1024 * 1024 else f"{count:,} bytes"
+
+
+def read_json(path: Path, limit: int = MAX_DATA_BYTES) -> dict[str, Any]:
+    """The JSON object in `path` (a regular file of at most `limit` bytes, numbers within
+    `workshop.limits`); raise UnreadableFile with a short reason otherwise."""
+    raw = read_regular(path, limit)
     if not raw.strip():
         raise UnreadableFile("the file is empty")
     try:
-        data = json.loads(raw)
+        data = limits.loads(raw.decode("utf-8"), duplicates=True)
     except UnicodeDecodeError:
         raise UnreadableFile("the file is not UTF-8 text") from None
     except RecursionError:
         raise UnreadableFile("not a workshop data file (nested too deeply)") from None
+    except limits.Invalid as problem:
+        raise UnreadableFile(f"not a workshop data file ({problem})") from None
     except json.JSONDecodeError as error:
         raise UnreadableFile(
             f"not valid JSON (line {error.lineno}): truncated or damaged"
@@ -195,7 +236,7 @@ class AtomicJSONStorage(Storage):
 
     def read(self) -> dict[str, Any] | None:
         if self._cache is None:
-            if not self.path.exists():
+            if not os.path.lexists(self.path):
                 return None
             try:
                 self._cache = read_json(self.path)

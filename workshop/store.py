@@ -14,13 +14,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from stat import S_ISREG
 from typing import Any
 
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from workshop import locks
+from workshop import limits, locks
 from workshop.errors import (
     AmbiguousSessionId,
     SaveFailed,
@@ -29,7 +28,9 @@ from workshop.errors import (
     SessionNotFound,
     SessionReadOnly,
 )
+from workshop.limits import MAX_PEOPLE, Invalid
 from workshop.model import (
+    STEP_TYPES,
     Agreement,
     DamagedFile,
     Label,
@@ -87,34 +88,6 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def _time(value: Any, field: str) -> datetime:
-    if not isinstance(value, str):
-        raise ValueError(f"'{field}' is not a time")
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"'{field}' is not a time") from None
-    if moment.tzinfo is None:
-        raise ValueError(f"'{field}' has no UTC offset")
-    return moment
-
-
-def _opt_time(value: Any, field: str) -> datetime | None:
-    return None if value is None else _time(value, field)
-
-
-def _opt_str(value: Any, field: str) -> str | None:
-    if value is not None and not isinstance(value, str):
-        raise ValueError(f"'{field}' is not text")
-    return value
-
-
-def _str(value: Any, field: str) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"'{field}' is not text")
-    return value
-
-
 def _where(*pairs: str) -> Callable[[Mapping[str, Any]], bool]:
     """A TinyDB condition: the document's fields equal `pairs` (field, value, ...). Tested
     on the stored documents as they are; `table.all()` copied all 500 for one tag."""
@@ -143,22 +116,6 @@ def statement_doc(st: Statement) -> dict[str, Any]:
     }
 
 
-def statement_from(doc: dict[str, Any]) -> Statement:
-    tags = doc.get("tags", [])
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        raise ValueError("'tags' is not a list of text")
-    return Statement(
-        id=_str(doc.get("id"), "id"),
-        side=_str(doc.get("side"), "side"),
-        text=_str(doc.get("text"), "text"),
-        speaker=_opt_str(doc.get("speaker"), "speaker"),
-        tags=tuple(tags),
-        created_at=_time(doc.get("created_at"), "created_at"),
-        edited_at=_opt_time(doc.get("edited_at"), "edited_at"),
-        step=_opt_str(doc.get("step"), "step"),
-    )
-
-
 def agreement_doc(ag: Agreement) -> dict[str, Any]:
     return {
         "id": ag.id,
@@ -171,33 +128,8 @@ def agreement_doc(ag: Agreement) -> dict[str, Any]:
     }
 
 
-def agreement_from(doc: dict[str, Any]) -> Agreement:
-    due = _opt_str(doc.get("due"), "due")
-    return Agreement(
-        id=_str(doc.get("id"), "id"),
-        text=_str(doc.get("text"), "text"),
-        tag=_opt_str(doc.get("tag"), "tag"),
-        owner=_opt_str(doc.get("owner"), "owner"),
-        due=date.fromisoformat(due) if due else None,
-        created_at=_time(doc.get("created_at"), "created_at"),
-        step=_opt_str(doc.get("step"), "step"),
-    )
-
-
 def rating_doc(r: Rating) -> dict[str, Any]:
     return {"step": r.step, "item": r.item, "score": r.score, "note": r.note}
-
-
-def rating_from(doc: dict[str, Any]) -> Rating:
-    score = doc.get("score")
-    if isinstance(score, bool) or not isinstance(score, int):
-        raise ValueError("'score' is not a whole number")
-    return Rating(
-        _str(doc.get("step"), "step"),
-        _str(doc.get("item"), "item"),
-        score,
-        _str(doc.get("note", ""), "note"),
-    )
 
 
 def step_doc(s: StepTime) -> dict[str, Any]:
@@ -224,12 +156,6 @@ def label_docs(labels: list[Label]) -> list[dict[str, str]]:
     return [{"key": label.key, "label": label.label} for label in labels]
 
 
-def _labels(value: Any, field: str) -> list[Label]:
-    if not isinstance(value, list):
-        raise ValueError(f"'{field}' is not a list")
-    return [Label(_str(v.get("key"), "key"), _str(v.get("label"), "label")) for v in value]
-
-
 def meta_doc(session: Session) -> dict[str, Any]:
     """The `meta` document of a session file."""
     return {
@@ -254,72 +180,135 @@ def meta_doc(session: Session) -> dict[str, Any]:
     }
 
 
-def _table(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
+def _table(data: dict[str, Any], name: str) -> list[tuple[str, dict[str, Any]]]:
+    """(path, document) of each document of TinyDB table `name`, in document-id order."""
     table = data.get(name, {})
-    if not isinstance(table, dict) or not all(isinstance(d, dict) for d in table.values()):
-        raise ValueError(f"table '{name}' is not a TinyDB table")
-    return [table[k] for k in sorted(table, key=lambda k: int(k) if k.isdigit() else 0)]
+    if not isinstance(table, dict):
+        raise Invalid(name, f"must be a TinyDB table (an object), not {limits.kind(table)}")
+    docs = []
+    for doc_id, doc in table.items():
+        if not (doc_id.isdigit() and len(doc_id) <= limits.MAX_DIGITS):
+            raise Invalid(name, f"{limits.printable_key(doc_id)} is not a document id")
+        if not isinstance(doc, dict):
+            raise Invalid(f"{name}[{doc_id}]", f"must be an object, not {limits.kind(doc)}")
+        docs.append((int(doc_id), f"{name}[{doc_id}]", doc))
+    return [(where, doc) for _, where, doc in sorted(docs, key=lambda d: d[0])]
+
+
+def _statement(doc: dict[str, Any], where: str) -> Statement:
+    tags = limits.items(doc.get("tags", []), f"{where}.tags", limits.MAX_LABELS)
+    return Statement(
+        id=limits.ident(doc.get("id"), f"{where}.id"),
+        side=limits.key(doc.get("side"), f"{where}.side"),
+        text=limits.text(doc.get("text"), f"{where}.text"),
+        speaker=limits.opt_line(doc.get("speaker"), f"{where}.speaker"),
+        tags=tuple(limits.key(t, f"{where}.tags[{i}]") for i, t in enumerate(tags)),
+        created_at=limits.moment(doc.get("created_at"), f"{where}.created_at"),
+        edited_at=limits.opt_moment(doc.get("edited_at"), f"{where}.edited_at"),
+        step=_opt_key(doc.get("step"), f"{where}.step"),
+    )
+
+
+def _agreement(doc: dict[str, Any], where: str) -> Agreement:
+    return Agreement(
+        id=limits.ident(doc.get("id"), f"{where}.id"),
+        text=limits.text(doc.get("text"), f"{where}.text"),
+        tag=_opt_key(doc.get("tag"), f"{where}.tag"),
+        owner=limits.opt_line(doc.get("owner"), f"{where}.owner"),
+        due=limits.due_date(doc.get("due"), f"{where}.due"),
+        created_at=limits.moment(doc.get("created_at"), f"{where}.created_at"),
+        step=_opt_key(doc.get("step"), f"{where}.step"),
+    )
+
+
+def _rating(doc: dict[str, Any], where: str) -> Rating:
+    return Rating(
+        limits.key(doc.get("step"), f"{where}.step"),
+        limits.key(doc.get("item"), f"{where}.item"),
+        limits.score(doc.get("score"), f"{where}.score"),
+        limits.text(doc.get("note", ""), f"{where}.note"),
+    )
+
+
+def _step_time(doc: Any, where: str) -> StepTime:
+    if not isinstance(doc, dict):
+        raise Invalid(where, f"must be an object, not {limits.kind(doc)}")
+    kind = doc.get("type")
+    if kind not in STEP_TYPES:
+        raise Invalid(f"{where}.type", f"{limits.shown(kind)} is not a step type")
+    return StepTime(
+        limits.key(doc.get("key"), f"{where}.key"),
+        limits.line(doc.get("title"), f"{where}.title"),
+        kind,
+        limits.opt_moment(doc.get("entered_at"), f"{where}.entered_at"),
+        limits.seconds(doc.get("seconds_spent", 0), f"{where}.seconds_spent"),
+    )
+
+
+def _opt_key(value: Any, where: str) -> str | None:
+    return None if value is None else limits.key(value, where)
 
 
 def session_from(data: dict[str, Any]) -> Session:
-    """The Session held by the tables of a session file; ValueError says what is wrong."""
+    """The Session held by the tables of a session file; Invalid says what is wrong, by
+    the limits of `workshop.limits` (the same as the app's and `workshop import`'s)."""
     metas = _table(data, META)
     if not metas:
-        raise ValueError("no session in the file (wrong schema)")
-    meta = metas[0]
+        raise Invalid("", "no session in the file (wrong schema)")
+    where, meta = metas[0]
     schema = meta.get("schema")
     if schema != SESSION_SCHEMA:
         if isinstance(schema, str) and schema.startswith("workshop.session/"):
-            raise ValueError(f"{NEWER_VERSION} ({schema})")
-        raise ValueError("not a workshop session file (wrong schema)")
+            raise Invalid("", f"{NEWER_VERSION} ({limits.printable_key(schema)})")
+        raise Invalid("", "not a workshop session file (wrong schema)")
     scenario = meta.get("scenario")
     if not isinstance(scenario, dict):
-        raise ValueError("'scenario' is missing")
-    participants = meta.get("participants", [])
-    if not isinstance(participants, list) or not all(isinstance(p, str) for p in participants):
-        raise ValueError("'participants' is not a list of names")
-    steps = []
-    for doc in meta.get("steps", []):
-        steps.append(
-            StepTime(
-                _str(doc.get("key"), "key"),
-                _str(doc.get("title"), "title"),
-                _str(doc.get("type"), "type"),
-                _opt_time(doc.get("entered_at"), "entered_at"),
-                float(doc.get("seconds_spent", 0)),
-            )
+        raise Invalid(f"{where}.scenario", f"must be an object, not {limits.kind(scenario)}")
+    here = limits.join
+    people = limits.items(meta.get("participants", []), here(where, "participants"), MAX_PEOPLE)
+    steps = [
+        _step_time(doc, f"{where}.steps[{i}]")
+        for i, doc in enumerate(
+            limits.items(meta.get("steps"), here(where, "steps"), limits.MAX_STEPS)
         )
-    current = meta.get("current_step", 0)
-    if isinstance(current, bool) or not isinstance(current, int):
-        raise ValueError("'current_step' is not a number")
+    ]
+    if not steps:
+        raise Invalid(here(where, "steps"), "must list at least one step")
     status = meta.get("status")
     if status not in ("in-progress", "finished"):
-        raise ValueError("'status' is not in-progress or finished")
+        raise Invalid(here(where, "status"), "is not in-progress or finished")
+    current = limits.whole(meta.get("current_step", 0), here(where, "current_step"), 0, 10**9)
+    sides = limits.labels(meta.get("sides"), here(where, "sides"))
+    if not sides:
+        raise Invalid(here(where, "sides"), "must list at least one side")
+    revealed = limits.items(meta.get("revealed", []), here(where, "revealed"), limits.MAX_STEPS)
     spotlight = meta.get("spotlight", "")
     return Session(
-        id=_str(meta.get("id"), "id"),
-        title=_str(meta.get("title"), "title"),
-        facilitator=_str(meta.get("facilitator", ""), "facilitator"),
-        organisation=_str(meta.get("organisation", ""), "organisation"),
-        participants=list(participants),
-        scenario_id=_str(scenario.get("id"), "scenario.id"),
-        scenario_version=str(scenario.get("version", "")),
-        scenario_title=_str(scenario.get("title", ""), "scenario.title"),
-        language=_str(scenario.get("language", "en"), "scenario.language"),
-        started_at=_time(meta.get("started_at"), "started_at"),
-        finished_at=_opt_time(meta.get("finished_at"), "finished_at"),
+        id=limits.ident(meta.get("id"), here(where, "id")),
+        title=limits.line(meta.get("title"), here(where, "title")),
+        facilitator=limits.line(meta.get("facilitator", ""), here(where, "facilitator")),
+        organisation=limits.line(meta.get("organisation", ""), here(where, "organisation")),
+        participants=[limits.line(p, f"{where}.participants[{i}]") for i, p in enumerate(people)],
+        scenario_id=limits.key(scenario.get("id"), f"{where}.scenario.id"),
+        scenario_version=limits.line(scenario.get("version", ""), f"{where}.scenario.version"),
+        scenario_title=limits.line(scenario.get("title", ""), f"{where}.scenario.title"),
+        language=limits.line(scenario.get("language", "en"), f"{where}.scenario.language"),
+        started_at=limits.moment(meta.get("started_at"), here(where, "started_at")),
+        finished_at=limits.opt_moment(meta.get("finished_at"), here(where, "finished_at")),
         status=status,
-        current_step=max(0, min(current, max(len(steps) - 1, 0))),
-        sides=_labels(meta.get("sides"), "sides"),
-        taxonomy=_labels(meta.get("taxonomy"), "taxonomy"),
+        current_step=min(current, len(steps) - 1),
+        sides=sides,
+        taxonomy=limits.labels(meta.get("taxonomy"), here(where, "taxonomy")),
         steps=steps,
-        statements=[statement_from(d) for d in _table(data, "statements")],
-        agreements=[agreement_from(d) for d in _table(data, "agreements")],
-        ratings=[rating_from(d) for d in _table(data, "ratings")],
-        revealed=[r for r in meta.get("revealed", []) if isinstance(r, str)],
-        blank=bool(meta.get("blank", False)),
+        statements=[_statement(d, w) for w, d in _table(data, "statements")],
+        agreements=[_agreement(d, w) for w, d in _table(data, "agreements")],
+        ratings=[_rating(d, w) for w, d in _table(data, "ratings")],
+        revealed=[r for r in revealed if isinstance(r, str)],
+        blank=meta.get("blank", False) is True,
         spotlight=spotlight if isinstance(spotlight, str) else "",
-        step_started_at=_opt_time(meta.get("step_started_at"), "step_started_at"),
+        step_started_at=limits.opt_moment(
+            meta.get("step_started_at"), here(where, "step_started_at")
+        ),
     )
 
 
@@ -411,11 +400,8 @@ class Store:
     def settings(self) -> Settings:
         """The saved settings; the defaults when there are none or they cannot be read."""
         try:
-            stat = self.settings_path.stat()
-            if not S_ISREG(stat.st_mode) or stat.st_size > SETTINGS_MAX_BYTES:
-                return Settings()  # a pipe would block the start, a huge file waste it
-            data = read_json(self.settings_path)
-        except (OSError, UnreadableFile):
+            data = read_json(self.settings_path, SETTINGS_MAX_BYTES)
+        except UnreadableFile:
             return Settings()
         theme = data.get("theme") if data.get("schema") == SETTINGS_SCHEMA else None
         return Settings(theme=theme) if isinstance(theme, str) and theme else Settings()
@@ -563,11 +549,15 @@ class Store:
             session = session_from(read_json(path))
         except UnreadableFile as error:
             raise SessionDamaged(path.name, str(error)) from None
-        except (ValueError, TypeError, AttributeError) as error:
+        except Invalid as error:
             problem = str(error)
             if not problem.startswith(NEWER_VERSION):
                 problem = f"wrong schema: {problem}"
             raise SessionDamaged(path.name, problem) from None
+        except RecursionError:
+            raise SessionDamaged(
+                path.name, "not a workshop data file (nested too deeply)"
+            ) from None
         if session.id != path.name[:-5]:
             raise SessionDamaged(path.name, "wrong schema: the id inside is not the file name")
         try:
@@ -646,18 +636,19 @@ class Store:
             raise save_failure(error, "the new session") from None
         return self.open_session(session.id)
 
-    def open_session(self, session_id: str) -> Session:
+    def open_session(self, session_id: str, take_over: bool = False) -> Session:
         """Open a session for editing: take its lock and return it.
 
-        Raises SessionLocked when another window holds it, SessionDamaged when its
-        file cannot be read (the file is then left untouched).
+        Raises SessionLocked when another window holds it (`take_over`: unless that
+        window is on another computer), SessionDamaged when its file cannot be read (the
+        file is then left untouched).
         """
         if session_id in self._open:
             return self._open[session_id].session
         path = self.path_of(session_id)
         if not path.exists():
             raise SessionNotFound(f"Session {session_id} is not stored (it may have been deleted).")
-        locks.acquire(self.lock_path(session_id), self.clock())
+        locks.acquire(self.lock_path(session_id), self.clock(), take_over=take_over)
         try:
             session = self._read(path)
             db = TinyDB(storage=AtomicJSONStorage, path=path, what="the session")

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import re
 
-MAX_STATEMENT_CHARS = 4000
-"""Longest statement or agreement accepted; longer text is refused, never cut."""
-
-MAX_FIELD_CHARS = 200
-"""Longest title, name or owner accepted."""
-
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def clean_text(text: str) -> str:
@@ -41,16 +35,6 @@ def printable(text: object) -> str:
 def clean_line(text: str) -> str:
     """Return `text` cleaned as by `clean_text`, on one line (for names and titles)."""
     return " ".join(clean_text(text).split())
-
-
-def too_long(text: str, limit: int = MAX_STATEMENT_CHARS) -> str | None:
-    """A sentence saying `text` is over `limit` characters, or None when it fits."""
-    if len(text) <= limit:
-        return None
-    return (
-        f"That text is {len(text):,} characters; the limit is {limit:,}. "
-        "Nothing was cut: shorten it or split it into several statements."
-    )
 
 
 def counted(count: int, noun: str) -> str:

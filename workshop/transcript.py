@@ -9,17 +9,17 @@ contract is documented field by field in `docs/transcript.md`.
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
+from workshop import limits
 from workshop.errors import InvalidTranscript
+from workshop.limits import Invalid, kind, printable_key, shown
 from workshop.model import (
     STEP_TYPES,
     Agreement,
-    Label,
     Rating,
     Session,
     Statement,
@@ -45,13 +45,6 @@ FACILITATOR = "Facilitator"
 
 NAME_REMOVED = "(name removed)"
 """What `--anonymize` writes for a name part shared by several people."""
-
-_KEY = re.compile(r"[a-z0-9][a-z0-9_-]*")
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
-_DUE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_TEXT_BAD = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-_LINE_BAD = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-_STATUSES = ("in-progress", "finished")
 
 
 # -- export -------------------------------------------------------------------------------
@@ -227,129 +220,6 @@ def anonymized(session: Session) -> Session:
 # -- import -------------------------------------------------------------------------------
 
 
-class _Problem(Exception):
-    """The first thing wrong with a transcript, at a JSON path."""
-
-    def __init__(self, where: str, problem: str) -> None:
-        super().__init__(f"{where}: {problem}" if where else problem)
-
-
-def _join(where: str, name: str) -> str:
-    return f"{where}.{name}" if where else name
-
-
-def _obj(
-    value: Any, where: str, fields: tuple[str, ...], optional: tuple[str, ...] = ()
-) -> dict[str, Any]:
-    """`value` as an object holding every one of `fields`, and no field but those and
-    `optional` ones (read with `.get`: missing means null)."""
-    if not isinstance(value, dict):
-        raise _Problem(where, "must be an object")
-    for name in fields:
-        if name not in value:
-            raise _Problem(where, f"missing field '{name}'")
-    for name in value:
-        if name not in fields and name not in optional:
-            raise _Problem(where, f"unknown field '{name}'")
-    return value
-
-
-def _list(value: Any, where: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise _Problem(where, "must be a list")
-    return value
-
-
-def _check_chars(value: str, where: str, multiline: bool) -> str:
-    bad = (_TEXT_BAD if multiline else _LINE_BAD).search(value)
-    if bad is not None:
-        char = bad.group(0)
-        if char in "\n\t":
-            what = "a line break" if char == "\n" else "a tab"
-        elif "\ud800" <= char <= "\udfff":
-            what = f"a lone surrogate (U+{ord(char):04X}), which is not a character"
-        else:
-            what = f"the control character U+{ord(char):04X}"
-        raise _Problem(where, f"contains {what}")
-    return value
-
-
-def _line(value: Any, where: str, required: bool = False) -> str:
-    if not isinstance(value, str):
-        raise _Problem(where, "must be text")
-    if required and not value.strip():
-        raise _Problem(where, "must not be empty")
-    return _check_chars(value, where, multiline=False)
-
-
-def _text(value: Any, where: str) -> str:
-    if not isinstance(value, str):
-        raise _Problem(where, "must be text")
-    return _check_chars(value, where, multiline=True)
-
-
-def _opt_line(value: Any, where: str) -> str | None:
-    return None if value is None else _line(value, where)
-
-
-def _opt_name(value: Any, where: str) -> str | None:
-    name = _opt_line(value, where)
-    if name is not None and not name.strip():
-        raise _Problem(where, "must be null or a name, not empty text")
-    return name
-
-
-def _key(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not _KEY.fullmatch(value):
-        raise _Problem(where, "must be a key: lowercase letters, digits, '-' or '_'")
-    return value
-
-
-def _id(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not _ID.fullmatch(value):
-        raise _Problem(where, "must be an id: 1 to 64 letters, digits, '-' or '_'")
-    return value
-
-
-def _new_id(value: Any, where: str, seen: set[str]) -> str:
-    """An id not in `seen`, which it joins."""
-    new = _id(value, where)
-    if new in seen:
-        raise _Problem(where, f"'{new}' is used twice")
-    seen.add(new)
-    return new
-
-
-def _time(value: Any, where: str) -> datetime:
-    if not isinstance(value, str):
-        raise _Problem(where, "must be an ISO 8601 time with a UTC offset")
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise _Problem(where, f"{value!r} is not an ISO 8601 time") from None
-    if moment.tzinfo is None:
-        raise _Problem(where, f"{value!r} has no UTC offset")
-    return moment
-
-
-def _opt_time(value: Any, where: str) -> datetime | None:
-    return None if value is None else _time(value, where)
-
-
-def _labels(value: Any, where: str, reserved: str | None = None) -> list[Label]:
-    labels: list[Label] = []
-    for i, item in enumerate(_list(value, where)):
-        here = f"{where}[{i}]"
-        doc = _obj(item, here, ("key", "label"))
-        key = _key(doc["key"], f"{here}.key")
-        if key == reserved:
-            raise _Problem(f"{here}.key", f"'{key}' is reserved for the summary")
-        if key in {label.key for label in labels}:
-            raise _Problem(f"{here}.key", f"'{key}' is used twice")
-        labels.append(Label(key, _line(doc["label"], f"{here}.label")))
-    return labels
-
-
 _TOP = (
     "schema",
     "session",
@@ -377,164 +247,160 @@ _STATEMENT = ("id", "side", "speaker", "text", "tags", "created_at", "edited_at"
 _AGREEMENT = ("id", "text", "tag", "owner", "due", "created_at")
 _MADE_IN = ("step",)
 """Optional in statements and agreements: files written before it existed lack it."""
+_STATUSES = ("in-progress", "finished")
+
+
+def _one_of(value: Any, where: str, allowed: Any, what: str) -> Any:
+    """`value` if it is in `allowed`, else Invalid saying it is not `what`."""
+    if not isinstance(value, str) or value not in allowed:
+        raise Invalid(where, f"{shown(value)} is not {what}")
+    return value
+
+
+def _new_id(value: Any, where: str, seen: set[str]) -> str:
+    """An id not in `seen`, which it joins."""
+    new = limits.ident(value, where)
+    if new in seen:
+        raise Invalid(where, f"'{new}' is used twice")
+    seen.add(new)
+    return new
 
 
 def _made_in(value: Any, where: str, step_keys: list[str]) -> str | None:
     """The `step` of a statement or agreement: null, or a key of the transcript's steps."""
-    if value is not None and value not in step_keys:
-        raise _Problem(where, f"{value!r} is not a step of this transcript")
-    return value
+    if value is None:
+        return None
+    return _one_of(value, where, step_keys, "a step of this transcript")
 
 
 def _session(data: Any) -> Session:
     if not isinstance(data, dict):
-        raise _Problem("", "the file does not hold a JSON object")
+        raise Invalid("", "the file does not hold a JSON object")
     schema = data.get("schema")
     if schema != SCHEMA:
         if isinstance(schema, str) and schema.startswith("workshop.transcript/"):
-            raise _Problem("schema", f"{schema!r} is another version of the transcript format")
+            raise Invalid("schema", f"{printable_key(schema)} is another version of the format")
         if schema is None:
-            raise _Problem("", "missing field 'schema' (not a workshop transcript)")
-        raise _Problem("schema", f"{schema!r} is not {SCHEMA!r}")
-    _obj(data, "", _TOP)
+            raise Invalid("", "missing field 'schema' (not a workshop transcript)")
+        raise Invalid("schema", f"{shown(schema)} is not '{SCHEMA}'")
+    limits.obj(data, "", _TOP)
 
-    head = _obj(data["session"], "session", _SESSION)
-    session_id = _id(head["id"], "session.id")
-    title = _line(head["title"], "session.title", required=True)
-    facilitator = _line(head["facilitator"], "session.facilitator")
-    organisation = _line(head["organisation"], "session.organisation")
+    head = limits.obj(data["session"], "session", _SESSION)
+    session_id = limits.ident(head["id"], "session.id")
+    title = limits.line(head["title"], "session.title", required=True)
+    facilitator = limits.line(head["facilitator"], "session.facilitator")
+    organisation = limits.line(head["organisation"], "session.organisation")
     participants = [
-        _line(p, f"session.participants[{i}]", required=True)
-        for i, p in enumerate(_list(head["participants"], "session.participants"))
+        limits.line(p, f"session.participants[{i}]", required=True)
+        for i, p in enumerate(
+            limits.items(head["participants"], "session.participants", limits.MAX_PEOPLE)
+        )
     ]
-    started_at = _time(head["started_at"], "session.started_at")
-    finished_at = _opt_time(head["finished_at"], "session.finished_at")
-    status = head["status"]
-    if status not in _STATUSES:
-        raise _Problem("session.status", f"{status!r} is not 'in-progress' or 'finished'")
+    started_at = limits.moment(head["started_at"], "session.started_at")
+    finished_at = limits.opt_moment(head["finished_at"], "session.finished_at")
+    status = _one_of(head["status"], "session.status", _STATUSES, "'in-progress' or 'finished'")
 
-    scenario = _obj(data["scenario"], "scenario", ("id", "version", "title", "language"))
-    scenario_id = _key(scenario["id"], "scenario.id")
-    version = _line(scenario["version"], "scenario.version")
-    scenario_title = _line(scenario["title"], "scenario.title")
-    language = _line(scenario["language"], "scenario.language")
+    scenario = limits.obj(data["scenario"], "scenario", ("id", "version", "title", "language"))
+    scenario_id = limits.key(scenario["id"], "scenario.id")
+    version = limits.line(scenario["version"], "scenario.version")
+    scenario_title = limits.line(scenario["title"], "scenario.title")
+    language = limits.line(scenario["language"], "scenario.language")
 
-    sides = _labels(data["sides"], "sides", reserved="total")
+    sides = limits.labels(data["sides"], "sides", reserved="total")
     if not sides:
-        raise _Problem("sides", "must list at least one side")
+        raise Invalid("sides", "must list at least one side")
     side_keys = {s.key for s in sides}
-    taxonomy = _labels(data["taxonomy"], "taxonomy")
+    taxonomy = limits.labels(data["taxonomy"], "taxonomy")
     tag_keys = {t.key for t in taxonomy}
 
     steps: list[StepTime] = []
-    for i, item in enumerate(_list(data["steps"], "steps")):
+    for i, item in enumerate(limits.items(data["steps"], "steps", limits.MAX_STEPS)):
         here = f"steps[{i}]"
-        doc = _obj(item, here, ("key", "title", "type", "entered_at", "seconds_spent"))
-        key = _key(doc["key"], f"{here}.key")
+        doc = limits.obj(item, here, ("key", "title", "type", "entered_at", "seconds_spent"))
+        key = limits.key(doc["key"], f"{here}.key")
         if key in {s.key for s in steps}:
-            raise _Problem(f"{here}.key", f"'{key}' is used twice")
-        kind = doc["type"]
-        if kind not in STEP_TYPES:
-            raise _Problem(f"{here}.type", f"{kind!r} is not a step type ({', '.join(STEP_TYPES)})")
-        spent = doc["seconds_spent"]
-        if (
-            isinstance(spent, bool)
-            or not isinstance(spent, int | float)
-            or not math.isfinite(spent)
-            or spent < 0
-        ):
-            raise _Problem(f"{here}.seconds_spent", "must be a number of seconds, 0 or more")
+            raise Invalid(f"{here}.key", f"'{key}' is used twice")
+        kinds = f"a step type ({', '.join(STEP_TYPES)})"
         steps.append(
             StepTime(
                 key,
-                _line(doc["title"], f"{here}.title"),
-                kind,
-                _opt_time(doc["entered_at"], f"{here}.entered_at"),
-                float(spent),
+                limits.line(doc["title"], f"{here}.title"),
+                _one_of(doc["type"], f"{here}.type", STEP_TYPES, kinds),
+                limits.opt_moment(doc["entered_at"], f"{here}.entered_at"),
+                limits.seconds(doc["seconds_spent"], f"{here}.seconds_spent"),
             )
         )
     if not steps:
-        raise _Problem("steps", "must list at least one step")
+        raise Invalid("steps", "must list at least one step")
     step_keys = [s.key for s in steps]
-    current = head["current_step"]
-    if current not in step_keys:
-        raise _Problem("session.current_step", f"{current!r} is not a step of this transcript")
+    current = _one_of(
+        head["current_step"], "session.current_step", step_keys, "a step of this transcript"
+    )
 
     statements: list[Statement] = []
     seen: set[str] = set()
-    for i, item in enumerate(_list(data["statements"], "statements")):
+    for i, item in enumerate(limits.items(data["statements"], "statements")):
         here = f"statements[{i}]"
-        doc = _obj(item, here, _STATEMENT, _MADE_IN)
+        doc = limits.obj(item, here, _STATEMENT, _MADE_IN)
         sid = _new_id(doc["id"], f"{here}.id", seen)
-        side = doc["side"]
-        if side not in side_keys:
-            raise _Problem(f"{here}.side", f"{side!r} is not a side of this transcript")
+        side = _one_of(doc["side"], f"{here}.side", side_keys, "a side of this transcript")
         tags: list[str] = []
-        for j, tag in enumerate(_list(doc["tags"], f"{here}.tags")):
-            if tag not in tag_keys:
-                raise _Problem(f"{here}.tags[{j}]", f"{tag!r} is not a tag of this transcript")
+        for j, tag in enumerate(limits.items(doc["tags"], f"{here}.tags", limits.MAX_LABELS)):
+            _one_of(tag, f"{here}.tags[{j}]", tag_keys, "a tag of this transcript")
             if tag in tags:
-                raise _Problem(f"{here}.tags[{j}]", f"{tag!r} is listed twice")
+                raise Invalid(f"{here}.tags[{j}]", f"'{tag}' is listed twice")
             tags.append(tag)
-        speaker = _opt_name(doc["speaker"], f"{here}.speaker")
         statements.append(
             Statement(
                 id=sid,
                 side=side,
-                text=_text(doc["text"], f"{here}.text"),
-                speaker=speaker,
+                text=limits.text(doc["text"], f"{here}.text"),
+                speaker=limits.opt_name(doc["speaker"], f"{here}.speaker"),
                 tags=tuple(tags),
-                created_at=_time(doc["created_at"], f"{here}.created_at"),
-                edited_at=_opt_time(doc["edited_at"], f"{here}.edited_at"),
+                created_at=limits.moment(doc["created_at"], f"{here}.created_at"),
+                edited_at=limits.opt_moment(doc["edited_at"], f"{here}.edited_at"),
                 step=_made_in(doc.get("step"), f"{here}.step", step_keys),
             )
         )
 
     agreements: list[Agreement] = []
     seen = set()
-    for i, item in enumerate(_list(data["agreements"], "agreements")):
+    for i, item in enumerate(limits.items(data["agreements"], "agreements")):
         here = f"agreements[{i}]"
-        doc = _obj(item, here, _AGREEMENT, _MADE_IN)
+        doc = limits.obj(item, here, _AGREEMENT, _MADE_IN)
         aid = _new_id(doc["id"], f"{here}.id", seen)
         tag = doc["tag"]
-        if tag is not None and tag not in tag_keys:
-            raise _Problem(f"{here}.tag", f"{tag!r} is not a tag of this transcript")
-        owner = _opt_name(doc["owner"], f"{here}.owner")
-        due = doc["due"]
-        due_date: date | None = None
-        if due is not None:
-            if not isinstance(due, str) or not _DUE.fullmatch(due):
-                raise _Problem(f"{here}.due", f"{due!r} is not a date as YYYY-MM-DD")
-            try:
-                due_date = date.fromisoformat(due)
-            except ValueError:
-                raise _Problem(f"{here}.due", f"{due!r} is not a real date") from None
+        if tag is not None:
+            _one_of(tag, f"{here}.tag", tag_keys, "a tag of this transcript")
         agreements.append(
             Agreement(
                 id=aid,
-                text=_text(doc["text"], f"{here}.text"),
+                text=limits.text(doc["text"], f"{here}.text"),
                 tag=tag,
-                owner=owner,
-                due=due_date,
-                created_at=_time(doc["created_at"], f"{here}.created_at"),
+                owner=limits.opt_name(doc["owner"], f"{here}.owner"),
+                due=limits.due_date(doc["due"], f"{here}.due"),
+                created_at=limits.moment(doc["created_at"], f"{here}.created_at"),
                 step=_made_in(doc.get("step"), f"{here}.step", step_keys),
             )
         )
 
     ratings: list[Rating] = []
-    for i, item in enumerate(_list(data["ratings"], "ratings")):
+    rating_steps = [s.key for s in steps if s.type == "rating"]
+    for i, item in enumerate(limits.items(data["ratings"], "ratings")):
         here = f"ratings[{i}]"
-        doc = _obj(item, here, ("step", "item", "score", "note"))
-        step = doc["step"]
-        if step not in step_keys:
-            raise _Problem(f"{here}.step", f"{step!r} is not a step of this transcript")
-        rated = _key(doc["item"], f"{here}.item")
+        doc = limits.obj(item, here, ("step", "item", "score", "note"))
+        step = _one_of(doc["step"], f"{here}.step", rating_steps, "a rating step of the transcript")
+        rated = limits.key(doc["item"], f"{here}.item")
         if any(r.step == step and r.item == rated for r in ratings):
-            raise _Problem(f"{here}", f"'{step}' / '{rated}' is rated twice")
-        score = doc["score"]
-        if isinstance(score, bool) or not isinstance(score, int) or score < 0:
-            raise _Problem(f"{here}.score", "must be a whole number, 0 or more")
-        ratings.append(Rating(step, rated, score, _text(doc["note"], f"{here}.note")))
+            raise Invalid(here, f"'{step}' / '{rated}' is rated twice")
+        ratings.append(
+            Rating(
+                step,
+                rated,
+                limits.score(doc["score"], f"{here}.score"),
+                limits.text(doc["note"], f"{here}.note"),
+            )
+        )
 
     session = Session(
         id=session_id,
@@ -562,32 +428,33 @@ def _session(data: Any) -> Session:
 
 
 def _check_summary(value: Any, session: Session) -> None:
-    summary = _obj(value, "summary", ("tag_counts",))
+    summary = limits.obj(value, "summary", ("tag_counts",))
     expected = session.tag_counts()
     counts = summary["tag_counts"]
     if not isinstance(counts, dict):
-        raise _Problem("summary.tag_counts", "must be an object")
+        raise Invalid("summary.tag_counts", f"must be an object, not {kind(counts)}")
     for group, per_tag in expected.items():
         here = f"summary.tag_counts.{group}"
         if group not in counts:
-            raise _Problem("summary.tag_counts", f"missing '{group}'")
+            raise Invalid("summary.tag_counts", f"missing '{group}'")
         given = counts[group]
         if not isinstance(given, dict):
-            raise _Problem(here, "must be an object")
+            raise Invalid(here, f"must be an object, not {kind(given)}")
         for tag, number in per_tag.items():
             if tag not in given:
-                raise _Problem(here, f"missing '{tag}'")
+                raise Invalid(here, f"missing '{tag}'")
             if given[tag] != number or isinstance(given[tag], bool):
-                raise _Problem(
-                    f"{here}.{tag}",
-                    f"says {given[tag]!r}, but the statements have {number}",
+                raise Invalid(
+                    f"{here}.{tag}", f"says {shown(given[tag])}, but the statements have {number}"
                 )
         for tag in given:
             if tag not in per_tag:
-                raise _Problem(here, f"{tag!r} is not a tag of this transcript")
+                raise Invalid(here, f"{printable_key(tag)} is not a tag of this transcript")
     for group in counts:
         if group not in expected:
-            raise _Problem("summary.tag_counts", f"{group!r} is not a side of this transcript")
+            raise Invalid(
+                "summary.tag_counts", f"{printable_key(group)} is not a side of this transcript"
+            )
 
 
 def from_transcript(data: Any, file_name: str) -> Session:
@@ -597,25 +464,12 @@ def from_transcript(data: Any, file_name: str) -> Session:
     """
     try:
         return _session(data)
-    except _Problem as problem:
+    except Invalid as problem:
         raise InvalidTranscript(f"{file_name} is not a valid transcript: {problem}.") from None
     except RecursionError:
         raise InvalidTranscript(
             f"{file_name} is not a valid transcript: it is nested too deeply."
         ) from None
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in result:
-            raise _Problem("", f"the field '{name}' appears twice in one object")
-        result[name] = value
-    return result
-
-
-def _no_constant(name: str) -> Any:
-    raise _Problem("", f"{name} is not a number JSON allows")
 
 
 def parse_transcript(raw: bytes, file_name: str) -> Session:
@@ -633,10 +487,10 @@ def parse_transcript(raw: bytes, file_name: str) -> Session:
     except UnicodeDecodeError as error:
         raise bad(f"the file is not UTF-8 text (byte {error.start})") from None
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+        data = limits.loads(text)
     except json.JSONDecodeError as error:
         raise bad(f"not JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
-    except _Problem as problem:
+    except Invalid as problem:
         raise bad(str(problem)) from None
     except RecursionError:
         raise bad("it is nested too deeply") from None
