@@ -365,6 +365,7 @@ class AudienceScreen(Screen[None]):
         self._settings_stamp: tuple[int, int] | None = None
         self._polls = 0
         self._view_key: tuple[str, int] | None = None
+        self._clock = presence.RoomClock(lambda: self.app.store.monotonic())
         self.scenario: Scenario | None = None
         """The pack of the session shown; None while it cannot be shown."""
 
@@ -514,7 +515,7 @@ class AudienceScreen(Screen[None]):
         if self.state == "starting" or self.state == "problem":
             self._beat()
         assert self.scenario is not None
-        elapsed = presence.step_elapsed(session, holder.since, self._now())
+        elapsed = self._clock.elapsed(session, holder.since, self._now())
         step = self.scenario.steps[session.current_step]
         fresh = changed or self.state not in ("show", "blank")
         for view in self.query_one("#aud-stage").query(AudienceView):

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Label, Static
@@ -16,7 +16,7 @@ from screens.dialogs import ChoiceDialog, ConfirmDialog, NewSessionDialog
 from screens.widgets import KeyBar, SessionTable
 from workshop.errors import SaveFailed, SessionLocked, WorkshopError
 from workshop.model import SessionSummary
-from workshop.text import counted
+from workshop.text import counted, local_time, printable
 
 COLUMNS = (("Title", 0), ("Scenario", 24), ("Started", 16), ("Status", 11), ("Statements", 10))
 """Widths in cells; the title takes what the others leave."""
@@ -25,9 +25,9 @@ COLUMNS = (("Title", 0), ("Scenario", 24), ("Started", 16), ("Status", 11), ("St
 def row_cells(summary: SessionSummary) -> tuple[str, ...]:
     """The texts of a session's row, one per column."""
     return (
-        summary.title,
-        summary.scenario_title or summary.scenario_id,
-        summary.started_at.strftime("%Y-%m-%d %H:%M"),
+        printable(summary.title),
+        printable(summary.scenario_title or summary.scenario_id),
+        local_time(summary.started_at),
         summary.status,
         str(summary.statement_count),
     )
@@ -64,7 +64,8 @@ class HomeScreen(Screen[None]):
             yield Static("", id="home-subtitle")
             yield SessionTable(COLUMNS, row_cells, id="sessions")
             yield Static("", id="home-empty")
-            yield Static("", id="home-problems", classes="problems")
+            with VerticalScroll(id="home-problems", classes="problems"):
+                yield Static("", id="home-problem-lines")
         yield KeyBar()
 
     def on_screen_resume(self) -> None:
@@ -76,12 +77,16 @@ class HomeScreen(Screen[None]):
         self.summaries = summaries
         table = self.query_one(SessionTable)
         selected = self.selected
+        started = max((len(local_time(s.started_at)) for s in summaries), default=0)
+        table.columns = tuple(
+            (name, max(width, started) if name == "Started" else width) for name, width in COLUMNS
+        )
         table.set_rows(summaries)
         if selected is not None and selected.id in {s.id for s in summaries}:
             table.cursor = [s.id for s in summaries].index(selected.id)
         count = len(summaries)
         self.query_one("#home-subtitle", Static).update(
-            Content(f"{counted(count, 'session')} in {self.store.data_dir}")
+            Content(printable(f"{counted(count, 'session')} in {self.store.data_dir}"))
         )
         empty = self.query_one("#home-empty", Static)
         empty.display = not summaries
@@ -89,9 +94,10 @@ class HomeScreen(Screen[None]):
         table.display = bool(summaries)
         lines = [f"Damaged: {d.name}: {d.problem}. {d.advice}" for d in damaged]
         lines += [f"Scenario pack not loaded: {b.problems[0]}" for b in self.app.broken]
-        problems = self.query_one("#home-problems", Static)
+        problems = self.query_one("#home-problems", VerticalScroll)
         problems.display = bool(lines)
-        problems.update(Content("\n".join(lines)))
+        problems.border_title = f"{counted(len(lines), 'problem')}" if len(lines) > 1 else None
+        self.query_one("#home-problem-lines", Static).update(Content(printable("\n".join(lines))))
         if summaries:
             table.focus()
         self.refresh_bindings()

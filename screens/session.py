@@ -18,7 +18,7 @@ from screens.console import ConsoleBar, PresentDialog, present_command
 from screens.steps import STEP_VIEWS, BriefView, StepView
 from screens.widgets import KeyBar, let_go_of_removed_widgets, put
 from workshop.compat import check_resume
-from workshop.errors import SessionReadOnly, WorkshopError
+from workshop.errors import OutOfLimits, SessionReadOnly, WorkshopError
 from workshop.model import Scenario, Session, Step
 
 
@@ -277,6 +277,8 @@ class SessionScreen(Screen[None]):
             return getattr(self.store, change)(self.session_id, *args, **kwargs)
         except SessionReadOnly as error:
             self.notify(str(error), severity="warning", markup=False)
+        except OutOfLimits as error:
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
         except WorkshopError as error:
             self.notify(
                 f"{error} Your text is kept on screen. To keep the session safe, export it "

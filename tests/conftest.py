@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -14,6 +16,12 @@ from workshop.storage import TEMP_SUFFIX
 from workshop.store import Store
 
 OFFSET = timezone(timedelta(hours=1))
+"""The pinned clock's zone: the tests' local zone in November (TZ below)."""
+
+# The tests run at UTC+01:00 (a POSIX rule: no zone database needed), whatever the
+# machine's zone, so times recorded at OFFSET show without a zone.
+os.environ["TZ"] = "CET-1"
+time.tzset()
 
 
 class Clock:

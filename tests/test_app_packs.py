@@ -138,7 +138,7 @@ async def test_broken_packs_are_named_in_the_app_and_the_rest_still_work(data_di
     app = build_app(data_dir, content_dirs=(bad,), clock=Clock())
     async with app.run_test(size=(160, 60), notifications=True) as pilot:
         await pilot.pause()
-        problems = str(app.screen.query_one("#home-problems").render())
+        problems = str(app.screen.query_one("#home-problem-lines").render())
         for path in sorted(bad.glob("*.toml")):
             assert f"Scenario pack not loaded: {path.name}" in problems, path.name
         assert "Traceback" not in problems

@@ -42,7 +42,7 @@ def stored_session(data_dir: Path, capture: bool = True) -> str:
 
 
 def home_problems(app) -> str:  # noqa: ANN001
-    return str(app.screen.query_one("#home-problems").render())
+    return str(app.screen.query_one("#home-problem-lines").render())
 
 
 async def test_damaged_files_are_listed_by_name_and_left_untouched(data_dir: Path) -> None:

@@ -68,6 +68,10 @@ class SessionReadOnly(WorkshopError):
     """A change was asked of a session that is not open for editing here."""
 
 
+class OutOfLimits(WorkshopError):
+    """A value over one of the limits of `workshop.limits`; nothing of it was saved."""
+
+
 class SaveFailed(WorkshopError):
     """A change could not be written; nothing of it is on disk."""
 

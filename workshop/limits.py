@@ -208,6 +208,11 @@ def _chars(value: str, where: str, multiline: bool, limit: int) -> str:
     return value
 
 
+def is_line(value: str) -> bool:
+    """Whether `value` would pass `line`: at most MAX_FIELD_CHARS, no control characters."""
+    return len(value) <= MAX_FIELD_CHARS and _LINE_BAD.search(value) is None
+
+
 def line(value: Any, where: str, required: bool = False, limit: int = MAX_FIELD_CHARS) -> str:
     """One line of text of at most `limit` characters, no controls (non-blank if `required`)."""
     if not isinstance(value, str):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -99,6 +100,34 @@ def step_elapsed(session: Session, holder_since: str | None, now: datetime) -> f
     if not starts:
         return spent
     return spent + max(0.0, (now - max(starts)).total_seconds())
+
+
+class RoomClock:
+    """The room's view's clock of the current step.
+
+    It reads the time spent off the saved session and the wall clock (`step_elapsed`)
+    once for each state of the step, then runs on the monotonic clock, as the console
+    does: a jump of the wall clock moves neither view.
+    """
+
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.monotonic = monotonic
+        self._state: tuple[object, ...] | None = None
+        self._base = 0.0
+        self._since = 0.0
+
+    def elapsed(self, session: Session, holder_since: str | None, now: datetime) -> float:
+        """Seconds spent in the current step (see `step_elapsed`)."""
+        step = session.steps[session.current_step]
+        state = (session.id, session.current_step, step.seconds_spent, session.step_started_at)
+        state += (holder_since,)
+        if state != self._state:
+            self._state = state
+            self._base = step_elapsed(session, holder_since, now)
+            self._since = self.monotonic()
+        if holder_since is None:
+            return self._base
+        return self._base + max(0.0, self.monotonic() - self._since)
 
 
 def workshop_times(

@@ -20,6 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from workshop.errors import PackError
+from workshop.limits import (
+    MAX_FIELD_CHARS,
+    MAX_KEY_CHARS,
+    MAX_LABELS,
+    MAX_PACK_TEXT_CHARS,
+    MAX_SCALE,
+    MAX_STEPS,
+    length_problem,
+    printable_key,
+)
 from workshop.model import (
     STEP_TYPES,
     SUMMARY_PARTS,
@@ -30,7 +40,7 @@ from workshop.model import (
     Tag,
     Taxonomy,
 )
-from workshop.text import clean_line, clean_text
+from workshop.text import clean_line, clean_text, printable
 
 MAX_PACK_BYTES = 1_000_000
 """Largest pack file read; the shipped packs are about 30 kB."""
@@ -38,8 +48,8 @@ MAX_PACK_BYTES = 1_000_000
 MAX_TIMEBOX = 480
 """Longest timebox accepted, in minutes: a timebox above it is almost surely seconds."""
 
-_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_KEY = re.compile(r"[a-z0-9][a-z0-9_-]*")
+_LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _TOML_WHERE = re.compile(r"\s*\((?:at line (\d+), column \d+|at end of document)\)")
 
 _TOP_FIELDS = ("scenario", "sides", "taxonomies", "steps")
@@ -261,7 +271,11 @@ def parse_pack(raw: bytes, name: str, origin: str = "", path: str = "") -> Scena
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as error:
-        raise PackError([_syntax_problem(name, str(error), _Lines(source))]) from None
+        raise PackError([printable(_syntax_problem(name, str(error), _Lines(source)))]) from None
+    except RecursionError:
+        raise PackError([f"{name}: the pack is nested too deeply to be read"]) from None
+    except ValueError:  # int() refuses a number of thousands of digits
+        raise PackError([f"{name}: the pack holds a number too large to be read"]) from None
     checker = _Checker(name, source)
     try:
         scenario = _build(data, checker, origin, path)
@@ -314,10 +328,11 @@ class _Checker:
         return _Lines(self.source)
 
     def add(self, message: str, path: Path_ = ()) -> None:
-        """Record `message` at the line of `path` (no line for the empty path)."""
+        """Record `message` at the line of `path` (no line for the empty path), made safe
+        to print: it may quote the pack."""
         line = self.lines.line_of(path)
         where = f"{self.name}:{line}" if line else self.name
-        self.problems.append((line or 0, f"{where}: {message}"))
+        self.problems.append((line or 0, printable(f"{where}: {message}")))
 
     def sorted(self) -> list[str]:
         """Every problem, in the order of the file (those without a line first)."""
@@ -346,7 +361,7 @@ class _Checker:
             if close:
                 hint = f" (did you mean '{close[0]}'?)"
                 self._misspelt.add((path, close[0]))
-            self.add(f"{label}unknown field '{field}'{hint}", (*path, field))
+            self.add(f"{label}unknown field {printable_key(field)}{hint}", (*path, field))
 
     def missing(self, label: str, field: str, path: Path_, note: str = "") -> None:
         """Report that the table at `path` lacks `field`, unless a misspelling was reported."""
@@ -377,6 +392,10 @@ class _Checker:
         cleaned = clean_line(value) if line else clean_text(value)
         if required and not cleaned:
             self.add(f"{label}field '{field}' must not be empty", (*path, field))
+        too_long = length_problem(len(cleaned), MAX_FIELD_CHARS if line else MAX_PACK_TEXT_CHARS)
+        if too_long:
+            self.add(f"{label}field '{field}' {too_long}", (*path, field))
+            return ""
         return cleaned
 
     def key(self, table: dict[str, Any], path: Path_, label: str, field: str = "key") -> str:
@@ -388,22 +407,36 @@ class _Checker:
         if not isinstance(value, str):
             self.add(f"{label}field '{field}' must be text, not {_kind(value)}", (*path, field))
             return ""
-        if not _KEY.match(value):
+        if len(value) > MAX_KEY_CHARS:
+            too_long = length_problem(len(value), MAX_KEY_CHARS)
+            self.add(f"{label}{field} {too_long}", (*path, field))
+            return ""
+        if not _KEY.fullmatch(value):
             self.add(
-                f"{label}{field} '{value}' must start with a lowercase letter or digit and use "
-                "only lowercase letters, digits, '-' and '_'",
+                f"{label}{field} {printable_key(value)} must start with a lowercase letter or "
+                "digit and use only lowercase letters, digits, '-' and '_'",
                 (*path, field),
             )
             return ""
         return value
 
-    def tables(self, parent: dict[str, Any], field: str, path: Path_, label: str) -> list[Any]:
-        """The list of tables under `field` (each entry checked to be a table by the caller)."""
+    def tables(
+        self, parent: dict[str, Any], field: str, path: Path_, label: str, most: int = MAX_LABELS
+    ) -> list[Any]:
+        """The list of at most `most` tables under `field` (each entry checked to be a table
+        by the caller)."""
         value = parent.get(field, [])
         if not isinstance(value, list):
             self.add(
                 f"{label}'{field}' must be a list of [[{_dotted(path, field)}]] tables, "
                 f"not {_kind(value)}",
+                (*path, field),
+            )
+            return []
+        if len(value) > most:
+            self.add(
+                f"{label}[[{_dotted(path, field)}]] is given {len(value):,} times; "
+                f"the limit is {most}",
                 (*path, field),
             )
             return []
@@ -421,7 +454,9 @@ class _Checker:
         seen: set[str] = set()
         for entry in value:
             if entry in seen:
-                self.add(f"{label}'{entry}' is listed twice in '{field}'", (*path, field))
+                self.add(
+                    f"{label}{printable_key(entry)} is listed twice in '{field}'", (*path, field)
+                )
             seen.add(entry)
         return list(dict.fromkeys(value))
 
@@ -448,7 +483,7 @@ def _dotted(path: Path_, field: str) -> str:
 def _named(what: str, index: int, table: dict[str, Any]) -> str:
     """A message prefix such as "step 3 (mars-brief): " (the key only when it is valid)."""
     key = table.get("key")
-    if isinstance(key, str) and _KEY.match(key):
+    if isinstance(key, str) and len(key) <= MAX_KEY_CHARS and _KEY.fullmatch(key):
         return f"{what} {index + 1} ({key}): "
     return f"{what} {index + 1}: "
 
@@ -462,7 +497,7 @@ def _build(data: dict[str, Any], c: _Checker, origin: str, path: str) -> Scenari
             continue
         close = difflib.get_close_matches(field, _TOP_FIELDS, n=1, cutoff=0.6)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        c.add(f"unknown table or field '{field}'{hint}", (field,))
+        c.add(f"unknown table or field {printable_key(field)}{hint}", (field,))
 
     head = data.get("scenario")
     if head is None:
@@ -478,9 +513,10 @@ def _build(data: dict[str, Any], c: _Checker, origin: str, path: str) -> Scenari
     version = c.text(head, "version", where, label, required=bool(head), line=True)
     title = c.text(head, "title", where, label, required=bool(head), line=True)
     language = c.text(head, "language", where, label, line=True) or "en"
-    if not _LANGUAGE.match(language):
+    if not _LANGUAGE.fullmatch(language):
         c.add(
-            f'{label}language \'{language}\' must be a language code such as "en" or "pt-BR"',
+            f"{label}language {printable_key(language)} must be a language code "
+            'such as "en" or "pt-BR"',
             (*where, "language"),
         )
     summary = c.text(head, "summary", where, label)
@@ -490,7 +526,7 @@ def _build(data: dict[str, Any], c: _Checker, origin: str, path: str) -> Scenari
     steps: list[Step] = []
     earlier: dict[str, Step] = {}
     has_capture = False
-    raw_steps = c.tables(data, "steps", (), "")
+    raw_steps = c.tables(data, "steps", (), "", most=MAX_STEPS)
     if not raw_steps and isinstance(data.get("steps", []), list):
         c.add("the pack defines no [[steps]]", ("steps",))
     for i, raw in enumerate(raw_steps):
@@ -652,7 +688,8 @@ def _step(
         close = difflib.get_close_matches(kind, STEP_TYPES, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'? " if close else ""
         c.add(
-            f"{label}unknown step type '{kind}' ({hint}use one of: {', '.join(STEP_TYPES)})",
+            f"{label}unknown step type {printable_key(kind)} "
+            f"({hint}use one of: {', '.join(STEP_TYPES)})",
             at("type"),
         )
 
@@ -668,7 +705,8 @@ def _step(
     for side in step_sides:
         if side not in side_keys:
             c.add(
-                f"{label}'{side}' is not a side of this pack (sides: {', '.join(side_keys)})",
+                f"{label}{printable_key(side)} is not a side of this pack "
+                f"(sides: {', '.join(side_keys)})",
                 at("sides"),
             )
     if kind == "capture" and not step_sides and isinstance(raw.get("sides", []), list):
@@ -683,7 +721,8 @@ def _step(
     elif taxonomy is not None and taxonomy not in tax_keys:
         defined = f" (taxonomies: {', '.join(tax_keys)})" if tax_keys else ""
         c.add(
-            f"{label}tags with taxonomy '{taxonomy}', which the pack does not define{defined}",
+            f"{label}tags with taxonomy {printable_key(taxonomy)}, "
+            f"which the pack does not define{defined}",
             at("taxonomy"),
         )
     if kind == "tag" and "taxonomy" not in raw:
@@ -700,20 +739,23 @@ def _step(
             problem = "is this step itself"
         else:
             problem = "is not an earlier step of this pack"
-        c.add(f"{label}source '{ref}' {problem}", at("source"))
+        c.add(f"{label}source {printable_key(ref)} {problem}", at("source"))
     if kind == "tag" and "source" not in raw and not has_capture:
         c.add(f"{label}a tag step needs an earlier capture step whose statements it walks", where)
 
     show = c.str_list(raw, "show", where, label) if has("show") else []
     for part in show:
         if part not in SUMMARY_PARTS:
-            c.add(f"{label}cannot show '{part}' (use: {', '.join(SUMMARY_PARTS)})", at("show"))
+            c.add(
+                f"{label}cannot show {printable_key(part)} (use: {', '.join(SUMMARY_PARTS)})",
+                at("show"),
+            )
     if kind == "summary" and "counts" in show and "taxonomy" not in raw:
         c.add(f"{label}a summary that shows 'counts' needs 'taxonomy'", at("show"))
 
     scale = raw.get("scale", 3) if has("scale") else 3
-    if isinstance(scale, bool) or not isinstance(scale, int) or not 1 <= scale <= 10:
-        c.add(f"{label}field 'scale' must be a whole number from 1 to 10", at("scale"))
+    if isinstance(scale, bool) or not isinstance(scale, int) or not 1 <= scale <= MAX_SCALE:
+        c.add(f"{label}field 'scale' must be a whole number from 1 to {MAX_SCALE}", at("scale"))
         scale = 3
     items = _items(c, raw, where, label) if has("items") else []
     if kind == "rating" and "items" not in raw:

@@ -22,6 +22,7 @@ from tinydb.table import Document
 from workshop import limits, locks
 from workshop.errors import (
     AmbiguousSessionId,
+    OutOfLimits,
     SaveFailed,
     SessionDamaged,
     SessionExists,
@@ -93,6 +94,50 @@ def _where(*pairs: str) -> Callable[[Mapping[str, Any]], bool]:
     on the stored documents as they are; `table.all()` copied all 500 for one tag."""
     wanted = tuple(zip(pairs[::2], pairs[1::2], strict=True))
     return lambda doc: all(doc.get(key) == value for key, value in wanted)
+
+
+def fitting(value: str, what: str, limit: int = limits.MAX_FIELD_CHARS) -> str:
+    """`value` if it is at most `limit` characters, else OutOfLimits naming `what`."""
+    if len(value) > limit:
+        raise OutOfLimits(
+            f"The {what} is {len(value):,} characters; the limit is {limit:,}. "
+            "Nothing was cut, and nothing of it was saved."
+        )
+    return value
+
+
+def _name(value: str | None, what: str) -> str | None:
+    """A cleaned name (speaker, owner) within the limits, None when blank."""
+    name = clean_line(value or "")
+    return fitting(name, what) if name else None
+
+
+def _people(names: list[str]) -> list[str]:
+    """Participants' names, cleaned, blank ones left out, within the limits."""
+    people = [fitting(p, "participant's name") for p in map(clean_line, names) if p]
+    if len(people) > limits.MAX_PEOPLE:
+        raise OutOfLimits(
+            f"That is {len(people):,} participants; the limit is {limits.MAX_PEOPLE:,}."
+        )
+    return people
+
+
+def _stored(path: Path) -> bool:
+    """Whether something is at `path`; a folder that cannot be searched says yes, so that
+    reading it says why."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _plain(*values: str) -> bool:
+    """Whether each of `values` is one line within the limits (a catalogue entry that
+    is not is rebuilt from its session file, which the reader checks)."""
+    return all(limits.is_line(v) for v in values)
 
 
 def new_id() -> str:
@@ -431,8 +476,14 @@ class Store:
         damaged: list[DamagedFile] = []
         try:
             entries = list(os.scandir(self.sessions_dir))
-        except OSError:
-            entries = []
+        except OSError as error:
+            folder = DamagedFile(
+                str(self.sessions_dir),
+                f"the sessions folder cannot be read ({error.strerror or error})",
+                "Nothing in it was changed. Give it back its permissions, or start the app "
+                "with another --data-dir.",
+            )
+            return [], [folder]
         for entry in entries:
             if not entry.name.endswith(".json") or entry.name.startswith("."):
                 continue
@@ -442,8 +493,9 @@ class Store:
                 stat = entry.stat()
             except OSError:
                 continue
-            # Each save replaces the file, so a new inode tells a change the clock may not.
-            stamp = [stat.st_mtime_ns, stat.st_size, stat.st_ino]
+            # Each save replaces the file, so a new inode tells a change the clock may not;
+            # the mode, a file made readable again.
+            stamp = [stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_mode]
             cached = catalogue.get(sid)
             line = self._catalogue_line(sid, cached, stamp)
             if line is None:
@@ -491,6 +543,7 @@ class Store:
             or type(started) is not str
             or type(status) is not str
             or type(count) is not int
+            or not _plain(title, scenario_id, scenario_title, started, status)
         ):
             return None
         try:
@@ -571,7 +624,7 @@ class Store:
         if session_id in self._open:
             return self._open[session_id].session
         path = self.path_of(session_id)
-        if not path.exists():
+        if not _stored(path):
             raise SessionNotFound(f"Session {session_id} is not stored (it may have been deleted).")
         return self._read(path)
 
@@ -601,10 +654,10 @@ class Store:
         now = self.clock()
         session = Session(
             id=new_id(),
-            title=clean_line(title) or scenario.title,
-            facilitator=clean_line(facilitator),
-            organisation=clean_line(organisation),
-            participants=[p for p in (clean_line(p) for p in participants or []) if p],
+            title=fitting(clean_line(title), "title") or scenario.title,
+            facilitator=fitting(clean_line(facilitator), "facilitator's name"),
+            organisation=fitting(clean_line(organisation), "organisation"),
+            participants=_people(participants or []),
             scenario_id=scenario.id,
             scenario_version=scenario.version,
             scenario_title=scenario.title,
@@ -646,7 +699,7 @@ class Store:
         if session_id in self._open:
             return self._open[session_id].session
         path = self.path_of(session_id)
-        if not path.exists():
+        if not _stored(path):
             raise SessionNotFound(f"Session {session_id} is not stored (it may have been deleted).")
         locks.acquire(self.lock_path(session_id), self.clock(), take_over=take_over)
         try:
@@ -819,10 +872,10 @@ class Store:
             handle,
             replace(
                 handle.session,
-                title=clean_line(title) or handle.session.title,
-                facilitator=clean_line(facilitator),
-                organisation=clean_line(organisation),
-                participants=[p for p in (clean_line(p) for p in participants) if p],
+                title=fitting(clean_line(title), "title") or handle.session.title,
+                facilitator=fitting(clean_line(facilitator), "facilitator's name"),
+                organisation=fitting(clean_line(organisation), "organisation"),
+                participants=_people(participants),
             ),
         )
         return handle.session
@@ -844,8 +897,8 @@ class Store:
         statement = Statement(
             id=new_id(),
             side=side,
-            text=clean_text(text),
-            speaker=clean_line(speaker) if speaker and clean_line(speaker) else None,
+            text=fitting(clean_text(text), "statement", limits.MAX_STATEMENT_CHARS),
+            speaker=_name(speaker, "speaker's name"),
             tags=(),
             created_at=self.clock(),
             step=step,
@@ -871,8 +924,8 @@ class Store:
             session_id,
             replace(
                 old,
-                text=clean_text(text),
-                speaker=clean_line(speaker) if speaker and clean_line(speaker) else None,
+                text=fitting(clean_text(text), "statement", limits.MAX_STATEMENT_CHARS),
+                speaker=_name(speaker, "speaker's name"),
                 edited_at=self.clock(),
             ),
         )
@@ -911,9 +964,9 @@ class Store:
         handle = self._handle(session_id)
         agreement = Agreement(
             id=new_id(),
-            text=clean_text(text),
+            text=fitting(clean_text(text), "agreement", limits.MAX_STATEMENT_CHARS),
             tag=tag or None,
-            owner=clean_line(owner or "") or None,
+            owner=_name(owner, "owner"),
             due=due,
             created_at=self.clock(),
             step=step,
@@ -936,9 +989,9 @@ class Store:
         old = self._find(handle.session.agreements, agreement_id)
         new = replace(
             old,
-            text=clean_text(text),
+            text=fitting(clean_text(text), "agreement", limits.MAX_STATEMENT_CHARS),
             tag=tag or None,
-            owner=clean_line(owner or "") or None,
+            owner=_name(owner, "owner"),
             due=due,
         )
         handle.db.table("agreements").update(agreement_doc(new), _where("id", agreement_id))
@@ -962,11 +1015,15 @@ class Store:
         """Set the room's score (and, when given, the note) for `item` of `step`."""
         handle = self._handle(session_id)
         old = handle.session.rating(step, item)
+        if not 0 <= score <= limits.MAX_SCALE:
+            raise OutOfLimits(f"A score is from 0 to {limits.MAX_SCALE}, not {score}.")
         rating = Rating(
             step,
             item,
             int(score),
-            clean_text(note) if note is not None else (old.note if old else ""),
+            fitting(clean_text(note), "note", limits.MAX_STATEMENT_CHARS)
+            if note is not None
+            else (old.note if old else ""),
         )
         table = handle.db.table("ratings")
         if old is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
@@ -35,6 +36,19 @@ def printable(text: object) -> str:
 def clean_line(text: str) -> str:
     """Return `text` cleaned as by `clean_text`, on one line (for names and titles)."""
     return " ".join(clean_text(text).split())
+
+
+def local_time(moment: datetime) -> str:
+    """`moment` as "YYYY-MM-DD HH:MM" in the zone it was recorded in, followed by its UTC
+    offset when that differs from this computer's at that moment ("… UTC+01:00"), so
+    that a laptop in another zone never shows a date the room did not live."""
+    shown = f"{moment:%Y-%m-%d %H:%M}"
+    offset = moment.utcoffset()
+    if offset is None or offset == moment.astimezone().utcoffset():
+        return shown
+    minutes = int(offset.total_seconds()) // 60
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"{shown} UTC{'-' if offset.days < 0 else '+'}{hours:02}:{minutes:02}"
 
 
 def counted(count: int, noun: str) -> str:
