@@ -55,6 +55,8 @@ class ExportDialog(ModalScreen[Path | None]):
         """Its pack when installed (tag definitions and roles in the readable formats)."""
         self.folder = export_folder(home)
         """Where the default file goes, and where a bare file name is written."""
+        self.proposed = str(default_path(session, DEFAULT_FORMAT, self.folder))
+        """The file name the dialog last proposed; one the facilitator typed is kept."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="export-dialog"):
@@ -69,9 +71,7 @@ class ExportDialog(ModalScreen[Path | None]):
                         )
             with Horizontal(classes="export-row"):
                 yield Label("File", classes="export-label")
-                yield LineInput(
-                    str(default_path(self.session, DEFAULT_FORMAT, self.folder)), id="path"
-                )
+                yield LineInput(self.proposed, id="path")
             yield Static(
                 Content(f"A name without a folder goes to {_shown(self.folder)}"),
                 classes="hint export-hint",
@@ -102,13 +102,29 @@ class ExportDialog(ModalScreen[Path | None]):
         path = Path(given).expanduser()
         return path if path.is_absolute() else self.folder / path
 
+    def _propose(self) -> bool:
+        """Put the default file for the chosen format and Anonymize in the file box,
+        unless the facilitator typed another name; whether it did."""
+        box = self.query_one("#path", LineInput)
+        if box.value != self.proposed:
+            return False
+        anonymize = self.query_one("#anonymize", Switch).value
+        self.proposed = str(default_path(self.session, self.format, self.folder, anonymize))
+        box.value = self.proposed
+        return True
+
     @on(RadioSet.Changed)
     def _format_changed(self) -> None:
-        box = self.query_one("#path", LineInput)
-        path = Path(box.value.strip())
-        if path.suffix.lstrip(".") in FORMATS:
-            box.value = str(path.with_suffix(f".{self.format}"))
+        if not self._propose():
+            box = self.query_one("#path", LineInput)
+            path = Path(box.value.strip())
+            if path.suffix.lstrip(".") in FORMATS:
+                box.value = str(path.with_suffix(f".{self.format}"))
         self._problem("")
+
+    @on(Switch.Changed, "#anonymize")
+    def _anonymize_changed(self) -> None:
+        self._propose()
 
     def _problem(self, text: str) -> None:
         self.query_one("#problem", Static).update(Content(text))

@@ -140,17 +140,19 @@ async def test_export_json_and_html_from_the_home_list(
         await open_dialog(pilot)
         await pilot.click("#anonymize")
         await pilot.pause()
+        anonymous = folder / "acme-crm-kick-off-with-participant-2-2026-11-23.html"
+        assert app.screen.query_one("#path", LineInput).value == str(anonymous)
         app.screen.query_one("#path", LineInput).focus()
         await pilot.press("enter")  # Enter in the file box exports
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        text = html_text(default)
+        text = html_text(anonymous)
         for said in SAID:
             for line in said.split("\n"):
                 assert line in text
         assert "Bodil" not in text and "Participant 1" in text  # anonymized
-    assert sorted(p.name for p in folder.iterdir()) == [default.name, json_path.name]
+    assert sorted(p.name for p in folder.iterdir()) == [json_path.name, anonymous.name]
     assert folder.stat().st_mode & 0o777 == 0o700
 
 

@@ -15,13 +15,15 @@ from markdown_it.token import Token
 
 from workshop.export_html import CSS, to_html
 from workshop.export_md import md_block, md_text, to_markdown
+from workshop.limits import MAX_FIELD_CHARS
 from workshop.model import Scenario, Session
 from workshop.scenario import discover
 from workshop.store import Store
 from workshop.transcript import from_transcript, to_transcript
 
-LONG_LINE = ("Ω [x](http://evil) <b>bold</b> | `tick` *star* # " * 100)[:4000]
-UNBROKEN = "W" * 4000
+LONG_LINE = ("Ω [x](http://evil) <b>bold</b> | `tick` *star* # " * 100)[: MAX_FIELD_CHARS - 2]
+UNBROKEN = "W" * (MAX_FIELD_CHARS - 2)
+"""As long as a name may be (one field holds MARK and " 2"): each goes into every field."""
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -32,6 +34,14 @@ HOSTILE = [
     "<http://evil.example>",
     "see www.evil.example or https://evil.example/x",
     "mail me: ana@evil.example",
+    "write to ana.lopez@evil.com, or (bo@evil.co.uk)",
+    "mailto:ana@evil.example and MAILTO:bo@evil.com",
+    "xmpp:ana@evil.example",
+    "evil.com and sub.evil.org/path?q=1 and readme.md",
+    "//localhost:80/x and //evil.com",
+    "FTP://evil.com http://localhost www.evil",
+    "@ana and @bo-berg/team",
+    "файл.рф",
     "# heading",
     "## also a heading #",
     "| a | b |",
@@ -94,6 +104,8 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         item["label"] = MARK
     for i, step in enumerate(data["steps"]):
         step["title"] = MARK
+        if step["key"] == "opening":
+            step["type"] = "rating"  # Mars & Venus rates nothing; import takes only real ratings
         step["seconds_spent"] = 60.0 * i if i <= 2 else 0.0  # not the test's own timing
     return data
 
@@ -256,6 +268,9 @@ def test_html_escapes_multi_line_statements(store: Store, mars_venus: Scenario, 
 
 COMMONMARK = MarkdownIt("commonmark")
 GFM_TABLES = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+GFM_LINKIFY = MarkdownIt("gfm-like")
+"""Tables, strikethrough and linkify-it's links: bare addresses, e-mails, //host."""
+RENDERERS = (COMMONMARK, GFM_TABLES, GFM_LINKIFY)
 
 FORBIDDEN_TOKENS = {
     "html_block",
@@ -304,7 +319,7 @@ def test_markdown_keeps_hostile_text_as_text(
     hostile = to_markdown(_session(base, text), scenario)
     benign = to_markdown(_session(base, BENIGN), scenario)
 
-    for md in (COMMONMARK, GFM_TABLES):
+    for md in RENDERERS:
         tokens = md.parse(hostile)
         found = {t.type for t in _flat(tokens)} & FORBIDDEN_TOKENS
         assert not found, f"user text became {found}"
@@ -325,16 +340,17 @@ def test_markdown_multi_line_statements_stay_in_their_item(
     hostile = to_markdown(store.session(s.id))
     store.add_statement(s.id, "marketing", "first line\nplain\n\n    plain\nplain", speaker="Bo")
     both = COMMONMARK.parse(to_markdown(store.session(s.id)))
-    tokens = COMMONMARK.parse(hostile)
-    assert not {t.type for t in _flat(tokens)} & FORBIDDEN_TOKENS
+    for md in RENDERERS:
+        assert not {t.type for t in _flat(md.parse(hostile))} & FORBIDDEN_TOKENS
     # the hostile side's list has the same shape as the plain side's
     lists = [i for i, t in enumerate(both) if t.type == "ordered_list_open"]
     closes = [i for i, t in enumerate(both) if t.type == "ordered_list_close"]
     first = _shape(both[lists[0] : closes[0] + 1])
     second = _shape(both[lists[1] : closes[1] + 1])
     assert first == second
-    rendered = _rendered_text(COMMONMARK, hostile)
-    assert f"first line\n{text.strip()}\n{text.strip()}\n{text.strip()}" in rendered
+    for md in RENDERERS:
+        rendered = _rendered_text(md, hostile)
+        assert f"first line\n{text.strip()}\n{text.strip()}\n{text.strip()}" in rendered
 
 
 # -- the escaping functions, against random markup soup -------------------------------------
@@ -342,6 +358,11 @@ def test_markdown_multi_line_statements_stay_in_their_item(
 SOUP = list("#*_`[]()<>!|~\\-+=.:&;/'\" \taZ19") + [
     "http://",
     "www.",
+    "mailto:",
+    "a@b.com",
+    ".org",
+    "//",
+    "@",
     "&amp;",
     "&#x3C;",
     "](",
@@ -361,11 +382,12 @@ def test_md_text_renders_any_soup_literally() -> None:
         text = _soup(rng)
         if not text.strip():
             continue
-        tokens = COMMONMARK.parse(md_text(text))
-        assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"], text
-        children = tokens[1].children or []
-        assert {c.type for c in children} == {"text"}, (text, [c.type for c in children])
-        assert "".join(c.content for c in children) == text.strip(), text
+        for md in (COMMONMARK, GFM_LINKIFY):
+            tokens = md.parse(md_text(text))
+            assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]
+            children = tokens[1].children or []
+            assert {c.type for c in children} == {"text"}, (text, [c.type for c in children])
+            assert "".join(c.content for c in children) == text.strip(), text
 
 
 def test_md_block_renders_any_soup_literally_inside_a_list_item() -> None:
@@ -376,7 +398,8 @@ def test_md_block_renders_any_soup_literally_inside_a_list_item() -> None:
         kept = [line.strip() for line in lines if line.strip()]
         if not kept:
             continue
-        tokens = COMMONMARK.parse("1. " + md_block(text, 3))
+        md = GFM_LINKIFY if len(kept) % 2 else COMMONMARK
+        tokens = md.parse("1. " + md_block(text, 3))
         assert [t.type for t in tokens] == [
             "ordered_list_open",
             "list_item_open",
@@ -409,4 +432,5 @@ def test_markdown_and_html_of_an_anonymized_hostile_session(
     assert "Participant 1 said" in "".join(_parse(html).text)
     md = to_markdown(session, mars_venus, anonymize=True)
     assert "Ana" not in md and "Lopez" not in md
-    assert not {t.type for t in _flat(COMMONMARK.parse(md))} & FORBIDDEN_TOKENS
+    for renderer in RENDERERS:
+        assert not {t.type for t in _flat(renderer.parse(md))} & FORBIDDEN_TOKENS

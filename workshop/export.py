@@ -2,7 +2,7 @@
 
 `render` turns a Session into the text of one format, `default_path` proposes where
 to put it, and `write_export` writes it whole (temp file, fsync, rename), never
-overwriting an existing file unless asked to.
+overwriting an existing file unless asked to, and never anything but a regular file.
 """
 
 from __future__ import annotations
@@ -10,11 +10,14 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
+import sys
 import unicodedata
 from pathlib import Path
 
 from workshop.errors import ExportExists, WorkshopError
 from workshop.model import Scenario, Session
+from workshop.storage import FILE_MODE, NO_LINKS, fsync_dir, pid_alive
 
 FORMATS = ("md", "html", "json")
 """The export formats, as `--format` names them; each is also the file extension."""
@@ -79,9 +82,15 @@ def export_folder(home: Path | None = None) -> Path:
     return folder if folder.is_dir() else home
 
 
-def default_path(session: Session, fmt: str, folder: Path) -> Path:
-    """`folder/<title-slug>-<date the session started>.<fmt>`."""
-    name = slug(session.title, fallback=f"session-{session.id}")
+def default_path(session: Session, fmt: str, folder: Path, anonymize: bool = False) -> Path:
+    """`folder/<title-slug>-<date the session started>.<fmt>`; with `anonymize`, the
+    slug is of the anonymized title, so no name removed from the file is in its name."""
+    title = session.title
+    if anonymize:
+        from workshop.transcript import anonymized
+
+        title = anonymized(session).title
+    name = slug(title, fallback=f"session-{session.id}")
     return folder / f"{name}-{session.started_at:%Y-%m-%d}.{fmt}"
 
 
@@ -90,12 +99,47 @@ def write_reason(error: OSError) -> str:
     return _REASONS.get(error.errno, error.strerror or str(error))
 
 
+def to_stdout(text: str) -> OSError | None:
+    """Write `text` (UTF-8) to standard output and flush it; the error if that failed.
+
+    After a failure standard output is pointed at the null device, so that Python's own
+    flush at exit does not fail again with a traceback.
+    """
+    try:
+        if sys.stdout is None:
+            raise OSError(errno.EBADF, "standard output is closed")
+        out = getattr(sys.stdout, "buffer", None)
+        sys.stdout.flush()
+        if out is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            view = memoryview(text.encode("utf-8"))
+            while view:  # unbuffered (python -u), one write may take only part of it
+                written = out.write(view)
+                if written is None:
+                    raise BlockingIOError(errno.EAGAIN, "standard output takes nothing now")
+                view = view[written:]
+            out.flush()
+    except OSError as error:
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, sys.stdout.fileno())
+            os.close(null)
+        except (OSError, AttributeError, ValueError):
+            pass
+        return error
+    return None
+
+
 def write_export(path: Path, text: str, force: bool = False) -> Path:
     """Write `text` (UTF-8) to `path` whole; return the path written.
 
+    A new file is private (0600); a regular file replaced with `force` keeps its mode.
     Raises ExportExists if `path` exists and not `force` (also when it appears while
-    writing), and WorkshopError with a plain sentence for any other failure; on failure
-    nothing is left behind.
+    writing), and WorkshopError with a plain sentence for anything but a regular file at
+    `path` and for any other failure; on failure nothing is left behind. Temp files of
+    earlier exports into the same folder whose process died are removed first.
     """
     path = path.expanduser()
     try:
@@ -105,32 +149,128 @@ def write_export(path: Path, text: str, force: bool = False) -> Path:
     return path
 
 
+TEMP_MARK = ".workshop-export"
+"""What sets an export's temp file apart: `.<name>.workshop-export.<pid>.tmp`.
+
+It ends like the store's temp files (`.<name>.<pid>.tmp`), so the store's own clean-up
+also sees the PID and leaves a live export's temp alone.
+"""
+
+TEMP_SUFFIX = ".tmp"
+
+_KINDS = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFLNK: "a symbolic link",
+}
+
+
+def temp_name(name: str, pid: int) -> str:
+    """The name of process `pid`'s temp file while it writes the export `name`."""
+    return f".{name[:40]}{TEMP_MARK}.{pid}{TEMP_SUFFIX}"
+
+
+def _temp_pid(name: str) -> int | None:
+    """The PID in an export temp file's name, or None when `name` is not one."""
+    if not (name.startswith(".") and name.endswith(TEMP_SUFFIX)):
+        return None
+    head, _, pid = name[: -len(TEMP_SUFFIX)].rpartition(".")
+    return int(pid) if head.endswith(TEMP_MARK) and pid.isdigit() else None
+
+
+def remove_stale_temps(folder: Path) -> int:
+    """Delete the export temp files in `folder` whose process is dead; return how many.
+
+    Only regular files named by `temp_name` are touched; nothing else in the folder.
+    """
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        pid = _temp_pid(entry.name)
+        if pid is None or pid == os.getpid() or pid_alive(pid):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+def _existing(path: Path) -> os.stat_result | None:
+    """What is at `path` itself (a link is not followed), or None when nothing is."""
+    try:
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+
+
 def _write_new(path: Path, payload: bytes, force: bool) -> None:
     if path.is_dir():
         raise WorkshopError(f"{path} is a folder: give the name of a file to write.")
-    if path.exists() and not force:
+    old = _existing(path)
+    if old is not None and not stat.S_ISREG(old.st_mode):
+        kind = _KINDS.get(stat.S_IFMT(old.st_mode), "a special file")
+        raise WorkshopError(
+            f"{path} is {kind}, not a regular file: it was left as it was; "
+            "give the name of a file to write."
+        )
+    if old is not None and not force:
         raise ExportExists(path)
     if not path.parent.is_dir():
         raise WorkshopError(f"Cannot write {path}: the folder {path.parent} does not exist.")
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    remove_stale_temps(path.parent)
+    temp = path.with_name(temp_name(path.name, os.getpid()))
     try:
-        with open(temp, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
+        _write_temp(temp, payload, old)
         if force:
-            os.replace(temp, path)
-            return
-        try:
-            os.link(temp, path)  # fails, rather than overwrites, if `path` appeared
-        except FileExistsError:
-            raise ExportExists(path) from None
-        except OSError:
-            if path.exists():  # a file system without hard links: check once more
+            os.replace(temp, path)  # a rename opens nothing: no FIFO or device can block it
+        else:
+            try:
+                os.link(temp, path)  # fails, rather than overwrites, if `path` appeared
+            except FileExistsError:
                 raise ExportExists(path) from None
-            os.replace(temp, path)
+            except OSError as error:
+                if error.errno not in NO_LINKS:
+                    raise
+                if os.path.lexists(path):  # a file system without hard links: check once more
+                    raise ExportExists(path) from None
+                os.replace(temp, path)
     finally:
         try:
             os.unlink(temp)
         except OSError:
             pass
+    try:
+        fsync_dir(path.parent)
+    except OSError:
+        pass  # the file is written whole; only the rename's durability is left to the disk
+
+
+def _write_temp(temp: Path, payload: bytes, old: os.stat_result | None) -> None:
+    """Write `payload` to `temp`, new and private, or with the owner and mode of `old`."""
+    try:
+        os.unlink(temp)  # left by an earlier process that had this PID
+    except FileNotFoundError:
+        pass
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    fd = os.open(temp, flags, FILE_MODE)
+    try:
+        if old is not None:
+            try:
+                os.fchown(fd, old.st_uid, old.st_gid)
+            except OSError:
+                pass  # not ours to give away: the new file is the writer's
+            os.fchmod(fd, stat.S_IMODE(old.st_mode) & 0o777)
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,9 +1,10 @@
 """The Markdown transcript: readable as plain text, and literal on any Markdown viewer.
 
 Every piece of user text goes through `md_text` (one line) or `md_block` (several
-lines), which backslash-escape what CommonMark (and GitHub's tables, strikethrough
-and autolinks) would otherwise read as markup, so nothing a participant typed can
-become a link, an image, a heading, a list, a table cell or raw HTML.
+lines), which backslash-escape what CommonMark (and GitHub's tables, strikethrough,
+autolinks and @mentions, and renderers that linkify bare addresses) would otherwise read
+as markup, so nothing a participant typed can become a link, an image, a heading, a
+list, a table cell or raw HTML.
 """
 
 from __future__ import annotations
@@ -14,8 +15,17 @@ from workshop.model import Scenario, Session
 from workshop.report import CountTable, Report, build_report, duration
 from workshop.text import counted
 
-_INLINE = re.compile(r"[\\`*_\[\]<|~#]|&(?=#?[A-Za-z0-9]+;)|:(?=//)|(?<=[Ww]{3})\.")
-"""Characters that are markup anywhere in a line."""
+_INLINE = re.compile(
+    r"[\\`*_\[\]<|~#@]"  # markup, tables, strikethrough; @ starts e-mail links and mentions
+    r"|&(?=#?[A-Za-z0-9]+;)"  # entities
+    r"|:(?=//)|(?<=[A-Za-z]):(?=\S)|/(?=/)"  # schemes (http://, mailto:) and //host
+    r"|(?<=[Ww]{3})\.|\.(?=[^\W\d_])"  # www. and dots before a letter (evil.com, file.md)
+)
+"""Characters that are markup anywhere in a line, or that a linkifier reads as a link.
+
+An escaped character renders as itself but splits the text a linkifier looks at, so
+`ana\\@evil\\.com` shows as ana@evil.com and is no link.
+"""
 
 _LINE_START = re.compile(r"[-+=>]|\d{1,9}(?=[.)])")
 """What is markup only at the start of a line: lists, quotes, setext underlines."""
