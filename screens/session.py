@@ -388,7 +388,17 @@ class SessionScreen(Screen[None]):
         self.app.push_screen(PresentDialog(command, self.session.title))
 
     def action_home(self) -> None:
+        """Back home; text still in a capture box goes to the recovery file, and is said."""
+        kept = self.app.keep_unsaved_on(self)
         self.app.pop_screen()
+        if kept is not None:
+            where = kept.path if kept.path is not None else kept.problem
+            self.app.notify(
+                f"The text still in the box was not added to the session; it is kept in {where}.",
+                title="Kept",
+                timeout=12,
+                markup=False,
+            )
 
     def action_export(self) -> None:
         """Open the export dialog on the session as it is in memory (all that was saved)."""

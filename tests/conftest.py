@@ -35,6 +35,13 @@ class Clock:
         return self.now
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_state_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Recovery files and crash reports of the tests (and of the apps they start) go to
+    a temp dir, never to the user's own state dir."""
+    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("state"))
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock()

@@ -287,6 +287,11 @@ async def test_a_disk_turning_read_only_mid_session_loses_nothing(small_disk: Pa
         await pilot.press("f10")  # closing the session: the lock cannot be removed
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+        kept = [str(n.message) for n in app._notifications if "it is kept in" in str(n.message)]
+        assert kept, "F10 said nothing of the text in the box"
+        recovery_file = Path(kept[-1].rsplit("it is kept in ", 1)[1].rstrip("."))
+        assert "said on a read-only disk" in recovery_file.read_text()
+        assert recovery_file.stat().st_mode & 0o777 == 0o600
         await pilot.press("ctrl+q")
     assert app.return_code in (0, None)
     remount(small_disk, "rw")

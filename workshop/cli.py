@@ -14,7 +14,7 @@ import platformdirs
 
 from workshop import __version__
 from workshop.errors import WorkshopError
-from workshop.text import counted, printable
+from workshop.text import counted, local_time, printable
 
 EXIT_USAGE = 2
 
@@ -65,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
         "else the platform's user data dir)",
     )
     parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="on a crash, show Textual's own traceback (with the session's local variables) "
+        "instead of one sentence and a crash report",
+    )
+    parser.add_argument(
         "--content-dir",
         type=Path,
         action="append",
@@ -111,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     content_dirs = tuple(p.expanduser() for p in args.content_dir)
     try:
         if args.command is None:
-            return _run_app(data_dir, content_dirs)
+            return _run_app(data_dir, content_dirs, debug=args.debug)
         if args.command == "list":
             return _list(data_dir, args.json)
         if args.command == "scenarios":
@@ -121,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "import":
             return _import(data_dir, args)
         if args.command == "present":
-            return _run_app(data_dir, content_dirs, present=args.id)
+            return _run_app(data_dir, content_dirs, present=args.id, debug=args.debug)
     except WorkshopError as error:
         say(f"workshop: {error}", error=True)
         return EXIT_USAGE
@@ -136,14 +142,31 @@ def _store(data_dir: Path):  # noqa: ANN202 - keeps the store import local
     return Store(data_dir)
 
 
-def _run_app(data_dir: Path, content_dirs: tuple[Path, ...], present: str | None = None) -> int:
+def _run_app(
+    data_dir: Path,
+    content_dirs: tuple[Path, ...],
+    present: str | None = None,
+    debug: bool = False,
+) -> int:
+    """Run the app; once it has left the terminal, say where unsaved text and a crash
+    report went (see `WorkshopApp.farewell`)."""
     from screens.app import build_app
 
-    app = build_app(data_dir=data_dir, content_dirs=content_dirs, present=present)
+    app = build_app(data_dir=data_dir, content_dirs=content_dirs, present=present, debug=debug)
     # What is loaded by now (modules, styles, packs) lives as long as the process: leave it
     # out of garbage collections, whose pauses between keys grow with what they look at.
     gc.freeze()
-    app.run()
+    try:
+        app.run()
+    except Exception as error:  # Textual's own start or shutdown failed: ours to tell
+        if debug:
+            raise
+        app.report_crash(error)
+    farewell = app.farewell
+    if farewell:
+        say(farewell, error=True)
+    if app.crashed:
+        return 1  # as Textual's own handler (--debug) exits
     return app.return_code or 0
 
 
@@ -171,7 +194,7 @@ def _list(data_dir: Path, as_json: bool) -> int:
         say(f"No sessions stored in {data_dir}.")
     for s in summaries:
         say(
-            f"{s.id}  {s.started_at:%Y-%m-%d %H:%M}  {s.status:<11}  "
+            f"{s.id}  {local_time(s.started_at):<16}  {s.status:<11}  "
             f"{counted(s.statement_count, 'statement'):>15}  {s.scenario_id:<12}  {s.title}"
         )
     for d in damaged:
@@ -219,33 +242,64 @@ def _scenarios(data_dir: Path, content_dirs: tuple[Path, ...], check: Path | Non
 
 
 def _export(data_dir: Path, args: argparse.Namespace) -> int:
-    """`workshop export`: write a session's transcript as Markdown, HTML or JSON."""
-    from workshop.errors import ExportExists
-    from workshop.export import render, write_export
+    """`workshop export`: write a session's transcript as Markdown, HTML or JSON.
 
-    store = _store(data_dir)
-    session = store.load_session(_resolve_id(store, args.id, data_dir))
-    scenario = None
-    if args.format != "json":
-        content_dirs = tuple(p.expanduser() for p in args.content_dir)
-        scenario = _scenario_of(session.scenario_id, data_dir, content_dirs)
-    text = render(session, args.format, anonymize=args.anonymize, scenario=scenario)
-    if args.output is None:
-        out = getattr(sys.stdout, "buffer", None)
-        if out is None:
-            sys.stdout.write(text)
-        else:
-            sys.stdout.flush()
-            out.write(text.encode("utf-8"))
-            out.flush()
-        return 0
-    path = args.output.expanduser()
+    SIGTERM and SIGHUP end it as SystemExit, so a half-written temp file is removed. A
+    standard output that cannot take the transcript gets a sentence and exit code 1; a
+    pipe closed by its reader (`| head`) gets no word and 141 (128 + SIGPIPE, as a shell
+    reports for `cat` and other tools that the signal ends).
+    """
+    import signal
+
+    from workshop.errors import ExportExists
+    from workshop.export import render, to_stdout, write_export, write_reason
+
+    def leave(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            try:
+                previous[name] = signal.signal(getattr(signal, name), leave)
+            except ValueError:  # not the main thread: the default handling stays
+                pass
     try:
-        write_export(path, text, force=args.force)
-    except ExportExists:
-        raise WorkshopError(f"{path} already exists: add --force to overwrite it.") from None
-    say(f"Wrote the transcript of session {session.id} to {path}.")
-    return 0
+        store = _store(data_dir)
+        session = store.load_session(_resolve_id(store, args.id, data_dir))
+        scenario = None
+        if args.format != "json":
+            content_dirs = tuple(p.expanduser() for p in args.content_dir)
+            scenario = _scenario_of(session.scenario_id, data_dir, content_dirs)
+        text = render(session, args.format, anonymize=args.anonymize, scenario=scenario)
+        if args.output is not None:
+            path = args.output.expanduser()
+            try:
+                write_export(path, text, force=args.force)
+            except ExportExists:
+                raise WorkshopError(
+                    f"{path} already exists: add --force to overwrite it."
+                ) from None
+            try:
+                say(f"Wrote the transcript of session {session.id} to {path}.")
+                sys.stdout.flush()
+            except (OSError, AttributeError):  # a confirmation not shown leaves the file
+                to_stdout("")
+            return 0
+        failure = to_stdout(text)
+        if failure is None:
+            return 0
+        if isinstance(failure, BrokenPipeError):
+            return 141
+        say(
+            "workshop: Could not write the transcript to standard output: "
+            f"{write_reason(failure)}.",
+            error=True,
+        )
+        return 1
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
 
 
 def _resolve_id(store, prefix: str, data_dir: Path) -> str:  # noqa: ANN001 - Store, lazily
@@ -276,19 +330,16 @@ def _import(data_dir: Path, args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from workshop.errors import InvalidTranscript, SessionExists
+    from workshop.storage import UnreadableFile, read_regular
     from workshop.store import new_id
     from workshop.transcript import MAX_FILE_BYTES, parse_transcript
 
     sessions = []
     for given in args.files:
-        path = given.expanduser()
         try:
-            with open(path, "rb") as handle:
-                raw = handle.read(MAX_FILE_BYTES + 1)
-        except OSError as error:
-            raise InvalidTranscript(
-                f"{given} cannot be read: {error.strerror or error}. Nothing was imported."
-            ) from None
+            raw = read_regular(given.expanduser(), MAX_FILE_BYTES)
+        except UnreadableFile as error:
+            raise InvalidTranscript(f"{given} {error}. Nothing was imported.") from None
         sessions.append((given, parse_transcript(raw, str(given))))
 
     store = _store(data_dir)
