@@ -453,3 +453,20 @@ async def test_every_problem_on_the_home_screen_can_be_read(tmp_path: Path) -> N
         box.scroll_end(animate=False)
         await pilot.pause()
         assert box.scroll_y == box.max_scroll_y > 0
+
+
+def test_a_lone_surrogate_in_a_table_the_app_does_not_know_is_kept_on_save(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    sid = seed(data, "mars-venus", "self-talk", [("marketing", "They never come")])
+    path = data / "sessions" / f"{sid}.json"
+    doc = json.loads(path.read_text())
+    doc["notes"] = {"1": {"x": "\ud800"}}  # found by the fuzzer: the save raised
+    path.write_text(json.dumps(doc))
+    store = Store(data)
+    store.open_session(sid)
+    store.go_to_step(sid, 5)
+    store.close_all()
+    assert json.loads(path.read_text())["notes"] == {"1": {"x": "\ud800"}}
+    assert Store(data).load_session(sid).current_step == 5

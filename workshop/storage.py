@@ -248,7 +248,7 @@ class AtomicJSONStorage(Storage):
         try:
             payload = json.dumps(
                 data, ensure_ascii=False, separators=(",", ":"), check_circular=False
-            ).encode("utf-8")
+            ).encode("utf-8", "backslashreplace")  # a lone surrogate read in stays \udXXX
             write_atomic(self.path, payload)
         except BaseException as error:
             self._cache = None  # TinyDB mutated it in place; the disk is the truth now.

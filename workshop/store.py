@@ -436,7 +436,7 @@ class Store:
             {"schema": CATALOGUE_SCHEMA, "sessions": self._catalogue},
             ensure_ascii=False,
             separators=(",", ":"),
-        ).encode("utf-8")
+        ).encode("utf-8", "backslashreplace")
         try:
             write_atomic(self.catalogue_path, payload)
         except OSError:
