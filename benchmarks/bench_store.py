@@ -31,9 +31,10 @@ from pathlib import Path
 from tinydb import TinyDB
 from tinydb.storages import JSONStorage
 
+from workshop.codec import session_tables
 from workshop.model import Label, Scenario, Session, Statement, StepTime
 from workshop.scenario import discover
-from workshop.store import Store, session_tables
+from workshop.store import Store
 
 SESSIONS = 1000
 STATEMENTS = 50

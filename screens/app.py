@@ -292,7 +292,7 @@ def _text_of(field: Widget) -> str:
 
 def _capture_place(box: Widget) -> str:
     """Where a capture box is, as a facilitator names it: "Capture box, <step>, <side>"."""
-    from screens.steps import StepView
+    from screens.steps.base import StepView
     from screens.widgets import side_label
 
     view = next((node for node in box.ancestors if isinstance(node, StepView)), None)

@@ -10,35 +10,30 @@ from __future__ import annotations
 from datetime import datetime
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Digits, Label, Markdown, Static
 
-from screens.session import clock_text
-from screens.steps import SummaryBody, SummaryParts, agreement_content, count_rows
+from screens.steps import KINDS
+from screens.steps.base import AudienceView
 from screens.theme import THEMES
 from screens.widgets import (
-    Bars,
     Hanging,
     StatementList,
-    StepText,
-    heat_content,
     let_go_of_removed_widgets,
-    lines,
     put,
-    side_class,
-    side_label,
-    tag_labels,
 )
 from workshop import presence
 from workshop.compat import check_resume
 from workshop.errors import AmbiguousSessionId, SessionDamaged, SessionNotFound
-from workshop.model import Scenario, Session, Statement, Step
+from workshop.model import Scenario, Session, Step
+from workshop.text import clock_text
 
 POLL_SECONDS = 0.25
 """How often the audience view checks the session file for a change."""
+
 
 REREAD_EVERY = 8
 """Re-read the file every this many polls even if its stamp looks the same.
@@ -46,261 +41,6 @@ REREAD_EVERY = 8
 Two saves within one tick of the file system's clock that leave the size unchanged
 (a tag swapped for one as long) keep the stamp; this bounds how long that can hide.
 """
-
-
-def statements_of_step(
-    session: Session, scenario: Scenario, step: Step, side: str
-) -> list[Statement]:
-    """The statements of `side` said in capture step `step` (older files: the first capture)."""
-    first = next((s.key for s in scenario.steps if s.type == "capture"), None)
-    return [
-        st
-        for st in session.statements_of(side)
-        if st.step == step.key or (st.step is None and step.key == first)
-    ]
-
-
-def said(statement: Statement, session: Session) -> Content:
-    """A statement as the room reads it in its side's column: speaker, text; tags below."""
-    parts: list[Content | str | tuple[str, str]] = ["• "]
-    if statement.speaker:
-        parts.append((f"{statement.speaker}: ", "italic"))
-    parts.append(Content(statement.text))
-    if statement.tags:
-        parts.append(("\n  " + tag_labels(session, statement.tags), "bold"))
-    return Content.assemble(*parts)
-
-
-# -- the step views -------------------------------------------------------------------
-
-
-class AudienceView(Vertical):
-    """Base of the audience's step views: built for one step, refreshed from each read."""
-
-    def __init__(self, session: Session, scenario: Scenario, step: Step) -> None:
-        super().__init__(classes=f"aud-view aud-{step.type}")
-        self.session = session
-        self.scenario = scenario
-        self.step = step
-
-    def on_mount(self) -> None:
-        self.show(self.session, 0.0)
-
-    def on_resize(self) -> None:
-        for text in self.query(StepText):
-            text.fit(self.size)
-
-    def step_text(self) -> ComposeResult:
-        """The step's own text, folded to its heading when space is short."""
-        if self.step.text:
-            yield StepText(self.step.text, "…")
-
-    @property
-    def live(self) -> bool:
-        """Whether the view shows the step's running time, so is redrawn on every poll."""
-        return False
-
-    def show(self, session: Session, elapsed: float) -> None:
-        """Show `session` as read; `elapsed` is the time spent in the current step."""
-        self.session = session
-
-
-class BriefAudience(AudienceView):
-    """The projected text; the hidden example only once it is revealed."""
-
-    example_shown = False
-    """Whether the revealed example is (being) put on screen."""
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="aud-scroll"):
-            yield Markdown(self.step.text, classes="projected")
-
-    def show(self, session: Session, elapsed: float) -> None:
-        super().show(session, elapsed)
-        revealed = bool(self.step.reveal) and self.step.key in session.revealed
-        if revealed and not self.example_shown:
-            self.example_shown = True
-            self.run_worker(self._reveal(), group="reveal")
-        elif self.example_shown and not revealed:
-            self.example_shown = False
-            self.workers.cancel_group(self, "reveal")
-            self.query("#aud-reveal").remove()  # not even kept in the page while hidden
-
-    async def _reveal(self) -> None:
-        """Add the example below the text and scroll to it: the room is meant to read it now."""
-        scroll = self.query_one(".aud-scroll", VerticalScroll)
-        example = Markdown(id="aud-reveal", classes="reveal")
-        await scroll.mount(example)
-        await example.update(self.step.reveal)
-        self.call_after_refresh(scroll.scroll_end, animate=False)
-
-
-class CaptureAudience(AudienceView):
-    """One column per side; statements appear as they are captured."""
-
-    def compose(self) -> ComposeResult:
-        yield from self.step_text()
-        if self.step.prompt:
-            yield Static(Content(self.step.prompt), classes="aud-prompt")
-        with Horizontal(classes="aud-columns"):
-            for side in self.step.sides:
-                with Vertical(classes=f"aud-side {side_class(self.session, side)}"):
-                    yield Label("", classes="aud-side-title")
-                    with VerticalScroll(classes="aud-side-scroll"):
-                        yield Static("", classes="aud-statements")
-
-    def show(self, session: Session, elapsed: float) -> None:
-        super().show(session, elapsed)
-        columns = self.query(".aud-side").results(Vertical)
-        for side, column in zip(self.step.sides, columns, strict=False):
-            spoken = statements_of_step(session, self.scenario, self.step, side)
-            put(
-                column.query_one(".aud-side-title", Label),
-                Content(f"{side_label(session, side)} · {len(spoken)}"),
-            )
-            text = lines(
-                [said(st, session) for st in spoken],
-                "Nothing said yet.",
-            )
-            body = column.query_one(".aud-statements", Static)
-            if put(body, text):
-                column.query_one(".aud-side-scroll").scroll_end(animate=False, immediate=False)
-
-    def on_resize(self) -> None:
-        """The newest lines stay in view when the window changes size."""
-        super().on_resize()
-        for scroll in self.query(".aud-side-scroll"):
-            scroll.call_after_refresh(scroll.scroll_end, animate=False)
-
-
-class TagAudience(AudienceView):
-    """The statements with their tags, and the counts building up per side."""
-
-    def compose(self) -> ComposeResult:
-        yield from self.step_text()
-        with Horizontal(classes="aud-tag-body"):
-            statements = StatementList(
-                self.session, [], with_side=True, id="aud-tagged", classes="aud-tag-list"
-            )
-            statements.can_focus = False
-            yield statements
-            with VerticalScroll(classes="aud-tag-side"):
-                yield Static("", id="aud-tag-progress")
-                yield Bars(id="aud-tag-bars")
-
-    def _statements(self, session: Session) -> list[Statement]:
-        source = self.step.source
-        if not source:
-            return list(session.statements)
-        first = next((s.key for s in self.scenario.steps if s.type == "capture"), None)
-        return [
-            st
-            for st in session.statements
-            if st.step in source or (st.step is None and source[0] == first)
-        ]
-
-    def show(self, session: Session, elapsed: float) -> None:
-        super().show(session, elapsed)
-        taxonomy = self.scenario.taxonomy(self.step.taxonomy)
-        keys = {t.key for t in taxonomy.tags} if taxonomy else set()
-        statements = self._statements(session)
-        tagged = sum(1 for st in statements if keys & set(st.tags))
-        shown = self.query_one("#aud-tagged", StatementList)
-        shown.session = session
-        shown.sync(statements)
-        shown.mark(session.spotlight or None)  # the statement under discussion, as a bar
-        put(
-            self.query_one("#aud-tag-progress", Static),
-            Content(f"{tagged} of {len(statements)} statements tagged"),
-        )
-        if taxonomy is not None:
-            self.query_one(Bars).show(count_rows(session, taxonomy.key, self.scenario))
-
-
-class RatingAudience(AudienceView):
-    """Each item with its heat strip and the room's evidence."""
-
-    def compose(self) -> ComposeResult:
-        yield from self.step_text()
-        with VerticalScroll(classes="aud-scroll"):
-            for item in self.step.items:
-                with Vertical(classes="aud-rating"):
-                    with Horizontal(classes="aud-rating-row"):
-                        yield Label(Content(item.label), classes="rating-label")
-                        yield Static("", classes="heat")
-                    if item.description:
-                        yield Static(Content(item.description), classes="aud-rating-text")
-                    yield Static("", classes="aud-rating-note")
-
-    def show(self, session: Session, elapsed: float) -> None:
-        super().show(session, elapsed)
-        rows = self.query(".aud-rating").results(Vertical)
-        for row, item in zip(rows, self.step.items, strict=False):
-            rating = session.rating(self.step.key, item.key)
-            score = rating.score if rating else None
-            heat = row.query_one(".heat", Static)
-            put(heat, heat_content(score, self.step.scale))
-            for level in range(4):
-                heat.set_class(score is not None and min(score, 3) == level, f"-level-{level}")
-            note = row.query_one(".aud-rating-note", Static)
-            note.display = bool(rating and rating.note)
-            put(note, Content(f"Evidence: {rating.note}" if rating and rating.note else ""))
-
-
-class AgreeAudience(AudienceView):
-    """The step's text and the agreements as they are written."""
-
-    def compose(self) -> ComposeResult:
-        yield from self.step_text()
-        with VerticalScroll(classes="aud-scroll"):
-            yield Label("Agreements", classes="part-title")
-            yield Static("", id="aud-agreements")
-
-    def show(self, session: Session, elapsed: float) -> None:
-        super().show(session, elapsed)
-        put(
-            self.query_one("#aud-agreements", Static),
-            lines([agreement_content(a, session) for a in session.agreements], "None yet."),
-        )
-
-
-class SummaryAudience(AudienceView):
-    """The room's own data: counts, time per step, agreements, ratings; the part the
-    facilitator brings to the top (Tab on the console) at the top here too."""
-
-    part = ""
-
-    @property
-    def live(self) -> bool:
-        return "time" in self.step.show
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="aud-scroll"):
-            with SummaryBody(classes="summary-body"):
-                if self.step.text:
-                    yield Markdown(self.step.text, classes="projected summary-text")
-                yield SummaryParts(self.step, self.scenario)
-
-    def show(self, session: Session, elapsed: float) -> None:
-        super().show(session, elapsed)
-        parts = self.query_one(SummaryParts)
-        parts.show(session, elapsed)
-        if session.spotlight != self.part:
-            self.part = session.spotlight
-            parts.bring_up(session.spotlight, self.query_one(".aud-scroll", VerticalScroll))
-
-
-AUDIENCE_VIEWS: dict[str, type[AudienceView]] = {
-    "brief": BriefAudience,
-    "capture": CaptureAudience,
-    "tag": TagAudience,
-    "rating": RatingAudience,
-    "agree": AgreeAudience,
-    "summary": SummaryAudience,
-}
-
-
-# -- the screen ---------------------------------------------------------------------------
 
 
 class AudienceHeader(Horizontal):
@@ -493,7 +233,7 @@ class AudienceScreen(Screen[None]):
             await stage.remove_children()
             let_go_of_removed_widgets(self.app)
             step = scenario.steps[session.current_step]
-            await stage.mount(AUDIENCE_VIEWS[step.type](session, scenario, step))
+            await stage.mount(KINDS[step.type].room(session, scenario, step))
             self._view_key = key
         return True
 

@@ -24,6 +24,8 @@ from textual.widgets import Button, Label, Static
 from screens.widgets import put
 from workshop import presence
 from workshop.model import Scenario
+from workshop.paths import default_data_dir
+from workshop.text import clock_text
 
 
 def present_command(data_dir: Path, session_id: str, scenario: Scenario | None = None) -> str:
@@ -32,8 +34,6 @@ def present_command(data_dir: Path, session_id: str, scenario: Scenario | None =
     It names the data dir unless it is the default one of a plain `workshop`, and the
     content dir the session's pack came from, if any.
     """
-    from workshop.cli import default_data_dir
-
     words = ["workshop"]
     data_dir = Path(data_dir).expanduser().absolute()
     if os.environ.get("WORKSHOP_DATA_DIR") or data_dir != default_data_dir().absolute():
@@ -91,8 +91,6 @@ class ConsoleBar(Horizontal):
 
     def show(self) -> None:
         """Redraw from the session screen's state."""
-        from screens.session import clock_text
-
         screen = self.screen
         session, scenario = screen.session, screen.scenario
         index = session.current_step

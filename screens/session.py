@@ -9,29 +9,20 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Label, Markdown, Static
 
 from screens.console import ConsoleBar, PresentDialog, present_command
-from screens.steps import STEP_VIEWS, BriefView, StepView
+from screens.messages import SessionChanged
+from screens.steps import KINDS
+from screens.steps.base import StepView
+from screens.steps.brief import BriefView
 from screens.widgets import KeyBar, let_go_of_removed_widgets, put
 from workshop.compat import check_resume
 from workshop.errors import OutOfLimits, SessionReadOnly, WorkshopError
 from workshop.model import Scenario, Session, Step
-
-
-def clock_text(seconds: float) -> str:
-    """`mm:ss` (or `h:mm:ss`) of a non-negative number of seconds."""
-    seconds = int(abs(seconds))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes:02}:{secs:02}"
-
-
-class SessionChanged(Message):
-    """A step view changed the session (the agenda and header may need a redraw)."""
+from workshop.text import clock_text
 
 
 class SessionHeader(Horizontal):
@@ -224,7 +215,7 @@ class SessionScreen(Screen[None]):
         if action == "reveal":
             return bool(self.step.reveal)
         if action == "toggle_text":
-            return STEP_VIEWS[self.step.type].folds_text and bool(self.step.text)
+            return KINDS[self.step.type].console.folds_text and bool(self.step.text)
         return True
 
     @property
@@ -247,7 +238,7 @@ class SessionScreen(Screen[None]):
                     view.display = False
             view = self._views.get(index)
             if view is None:
-                view = STEP_VIEWS[self.step.type](
+                view = KINDS[self.step.type].console(
                     self.session, self.scenario, self.step, self.read_only
                 )
                 self._views[index] = view
@@ -447,7 +438,7 @@ class SessionScreen(Screen[None]):
         yield SystemCommand(
             "Reveal / hide example", "F3", lambda: self.run_worker(self.action_reveal())
         )
-        if STEP_VIEWS[self.step.type].folds_text:
+        if KINDS[self.step.type].console.folds_text:
             yield SystemCommand("Step text: show all / fold", "F6", self.action_toggle_text)
         yield SystemCommand("Blank screen", "F4 (or b / .)", self.action_blank)
         yield SystemCommand("Facilitator notes", "F2: show or hide", self.action_toggle_notes)

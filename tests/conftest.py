@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from workshop.files import TEMP_SUFFIX
 from workshop.model import Scenario
 from workshop.scenario import discover
-from workshop.storage import TEMP_SUFFIX
 from workshop.store import Store
 
 OFFSET = timezone(timedelta(hours=1))

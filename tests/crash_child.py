@@ -24,7 +24,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-import workshop.storage
+import workshop.files
 from workshop.store import Store
 
 CRASH_EXIT = 86
@@ -68,7 +68,7 @@ def run(data_dir: Path, session_id: str, seed: int) -> None:
 
 
 class _CrashingOs:
-    """The `os` module as workshop.storage sees it, dying at one point of a save."""
+    """The `os` module as workshop.files sees it, dying at one point of a save."""
 
     def __init__(self, point: str) -> None:
         self.point = point
@@ -101,7 +101,7 @@ def crash(data_dir: Path, session_id: str, point: str, op: str, target: str | No
     """Do one change that kills the process at `point` of its save."""
     store = Store(data_dir)
     store.open_session(session_id)
-    workshop.storage.os = _CrashingOs(point)  # type: ignore[assignment]
+    workshop.files.os = _CrashingOs(point)  # type: ignore[assignment]
     if op == "add":
         store.add_statement(session_id, SIDE, "the new line")
     elif op == "edit":

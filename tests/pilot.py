@@ -13,7 +13,9 @@ from textual.widget import Widget
 from textual.widgets import Markdown
 from textual.worker import WorkerState
 
-from screens.audience import AudienceScreen, AudienceView, BriefAudience
+from screens.audience import AudienceScreen
+from screens.steps.base import AudienceView
+from screens.steps.brief import BriefAudience
 from screens.session import SessionScreen
 
 WAIT = 10.0

@@ -10,7 +10,7 @@ from textual.widgets import Select
 
 from screens.app import build_app
 from screens.session import SessionScreen
-from screens.steps import RatingView
+from screens.steps.rating import RatingView
 from tests.conftest import Clock
 from tests.test_app import go_to, type_line
 from workshop.transcript import dumps, to_transcript

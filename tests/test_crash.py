@@ -23,8 +23,8 @@ import pytest
 from tinydb import TinyDB
 
 from tests.conftest import temp_files
+from workshop.files import TEMP_SUFFIX
 from workshop.model import Scenario
-from workshop.storage import TEMP_SUFFIX
 from workshop.store import Store
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGKILL")

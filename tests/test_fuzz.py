@@ -22,14 +22,18 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from workshop.cli import main
+from workshop.codec import session_tables
 from workshop.model import Label, Rating, Session, Statement, StepTime
-from workshop.store import Store, session_tables
+from workshop.store import Store
 from workshop.transcript import to_transcript
+
+pytestmark = pytest.mark.fuzz
 
 EXAMPLES = int(os.environ.get("WORKSHOP_FUZZ_EXAMPLES", "120"))
 FUZZ = settings(

@@ -31,3 +31,18 @@ def test_cli_help_and_version_do_not_start_the_app() -> None:
         [sys.executable, "-m", "workshop", "--help"], capture_output=True, text=True, check=True
     )
     assert "--data-dir" in result.stdout and "export" in result.stdout
+
+
+def test_every_step_kind_is_complete_in_every_layer() -> None:
+    """A kind the core knows has pack fields, a console view and a room's view, and each
+    view is its kind's own (a new kind missing one fails here, not when paged into)."""
+    from screens.steps import KINDS
+    from workshop.model import STEP_TYPES
+    from workshop.scenario import _STEP_FIELDS
+
+    assert list(KINDS) == list(STEP_TYPES) == list(_STEP_FIELDS)
+    consoles = [kind.console for kind in KINDS.values()]
+    rooms = [kind.room for kind in KINDS.values()]
+    assert len(set(consoles)) == len(set(rooms)) == len(KINDS)
+    for name, kind in KINDS.items():
+        assert kind.console.__module__ == kind.room.__module__ == f"screens.steps.{name}"

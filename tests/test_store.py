@@ -20,12 +20,13 @@ from typing import Any
 import pytest
 from tinydb import TinyDB
 
-import workshop.storage
+import workshop.files
 from tests.conftest import temp_files
 from workshop import locks
 from workshop.errors import SaveFailed, SessionDamaged, SessionLocked, SessionReadOnly
+from workshop.files import TEMP_SUFFIX, UnreadableFile
 from workshop.model import Scenario, Session
-from workshop.storage import TEMP_SUFFIX, AtomicJSONStorage, UnreadableFile
+from workshop.storage import AtomicJSONStorage
 from workshop.store import Store
 
 # -- helpers ------------------------------------------------------------------------------
@@ -513,7 +514,7 @@ def test_a_full_disk_says_so_and_changes_nothing(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     with monkeypatch.context() as patch:
-        patch.setattr(workshop.storage.os, call, full)
+        patch.setattr(workshop.files.os, call, full)
         for name, change in changes(store, sid, first.id).items():
             with pytest.raises(SaveFailed) as raised:
                 change()

@@ -5,26 +5,16 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
 import re
 import sys
 from pathlib import Path
 
-import platformdirs
-
 from workshop import __version__
 from workshop.errors import WorkshopError
+from workshop.paths import default_data_dir
 from workshop.text import counted, local_time, printable
 
 EXIT_USAGE = 2
-
-
-def default_data_dir() -> Path:
-    """`WORKSHOP_DATA_DIR`, else the platform's user data dir."""
-    env = os.environ.get("WORKSHOP_DATA_DIR")
-    if env:
-        return Path(env).expanduser()
-    return Path(platformdirs.user_data_dir("workshop", appauthor=False))
 
 
 def say(text: str, error: bool = False) -> None:
@@ -330,7 +320,7 @@ def _import(data_dir: Path, args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from workshop.errors import InvalidTranscript, SessionExists
-    from workshop.storage import UnreadableFile, read_regular
+    from workshop.files import UnreadableFile, read_regular
     from workshop.store import new_id
     from workshop.transcript import MAX_FILE_BYTES, parse_transcript
 

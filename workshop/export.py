@@ -16,8 +16,8 @@ import unicodedata
 from pathlib import Path
 
 from workshop.errors import ExportExists, WorkshopError
+from workshop.files import FILE_MODE, NO_LINKS, fsync_dir, pid_alive
 from workshop.model import Scenario, Session
-from workshop.storage import FILE_MODE, NO_LINKS, fsync_dir, pid_alive
 
 FORMATS = ("md", "html", "json")
 """The export formats, as `--format` names them; each is also the file extension."""
@@ -87,7 +87,7 @@ def default_path(session: Session, fmt: str, folder: Path, anonymize: bool = Fal
     slug is of the anonymized title, so no name removed from the file is in its name."""
     title = session.title
     if anonymize:
-        from workshop.transcript import anonymized
+        from workshop.anonymize import anonymized
 
         title = anonymized(session).title
     name = slug(title, fallback=f"session-{session.id}")

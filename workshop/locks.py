@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from workshop.errors import SaveFailed, SessionLocked
-from workshop.storage import UnreadableFile, pid_alive, plain_reason, read_regular, write_new
+from workshop.files import UnreadableFile, pid_alive, plain_reason, read_regular, write_new
 
 try:
     import fcntl

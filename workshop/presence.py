@@ -14,8 +14,8 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from workshop.files import FILE_MODE, UnreadableFile, read_regular
 from workshop.model import Scenario, Session
-from workshop.storage import FILE_MODE, UnreadableFile, read_regular
 
 HEARTBEAT_SECONDS = 2.0
 """How often a running audience view touches its heartbeat file."""

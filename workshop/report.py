@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from workshop.anonymize import anonymized
 from workshop.model import Rating, Scenario, Session
-from workshop.transcript import anonymized
 
 
 @dataclass(frozen=True)

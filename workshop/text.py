@@ -51,6 +51,14 @@ def local_time(moment: datetime) -> str:
     return f"{shown} UTC{'-' if offset.days < 0 else '+'}{hours:02}:{minutes:02}"
 
 
+def clock_text(seconds: float) -> str:
+    """`mm:ss` (or `h:mm:ss`) of a non-negative number of seconds."""
+    seconds = int(abs(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes:02}:{secs:02}"
+
+
 def counted(count: int, noun: str) -> str:
     """`count` and `noun`, plural unless it is one: "1 statement", "3 statements"."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
