@@ -67,8 +67,7 @@ def side_label(session: Session, side: str) -> str:
 
 
 def tag_labels(session: Session, tags: tuple[str, ...]) -> str:
-    names = {t.key: t.label for t in session.taxonomy}
-    return "  ".join(f"#{names.get(t, t)}" for t in tags)
+    return "  ".join(f"#{session.tag_label(t)}" for t in tags)
 
 
 def statement_content(

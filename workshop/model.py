@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -213,6 +214,21 @@ class Session:
     def statements_of(self, side: str) -> list[Statement]:
         """The statements of `side`, in the order they were said."""
         return [st for st in self.statements if st.side == side]
+
+    def tag_label(self, key: str) -> str:
+        """The label of tag `key`; the key itself for a tag the session does not list."""
+        return next((t.label for t in self.taxonomy if t.key == key), key)
+
+    def said_in(self, steps: Collection[str], side: str | None = None) -> list[Statement]:
+        """The statements said in the capture steps `steps` (of `side`, when given), in
+        order; one with no step (files older than the field) belongs to the first."""
+        first = next((s.key for s in self.steps if s.type == "capture"), None)
+        return [
+            st
+            for st in self.statements
+            if (side is None or st.side == side)
+            and (st.step in steps if st.step is not None else first in steps)
+        ]
 
     def tag_counts(self, tag_keys: list[str] | None = None) -> dict[str, dict[str, int]]:
         """Tag counts per side and in `"total"`; every side and tag present, zeros included."""

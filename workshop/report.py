@@ -135,8 +135,6 @@ def build_report(
         session = anonymized(session)
     if scenario is not None and scenario.id != session.scenario_id:
         scenario = None
-    tag_label = {t.key: t.label for t in session.taxonomy}
-
     facts: list[tuple[str, str]] = []
     if session.organisation:
         facts.append(("Organisation", session.organisation))
@@ -165,7 +163,7 @@ def build_report(
     sides = []
     for side in session.sides:
         lines = tuple(
-            Line(n, st.speaker, st.text, tuple(tag_label.get(t, t) for t in st.tags))
+            Line(n, st.speaker, st.text, tuple(session.tag_label(t) for t in st.tags))
             for n, st in enumerate(session.statements_of(side.key), start=1)
         )
         sides.append(SideTalk(side.key, side.label, roles.get(side.key, ""), lines))
@@ -175,7 +173,7 @@ def build_report(
             ag.text,
             ag.owner,
             ag.due.isoformat() if ag.due else None,
-            tag_label.get(ag.tag, ag.tag) if ag.tag else None,
+            session.tag_label(ag.tag) if ag.tag else None,
         )
         for ag in session.agreements
     )
@@ -214,11 +212,10 @@ def _counts(session: Session, scenario: Scenario | None) -> tuple[CountTable, ..
             groups = []
     if not groups and known:
         groups = [("Tags", known)]
-    label = {t.key: t.label for t in session.taxonomy}
     return tuple(
         CountTable(
             title,
-            tuple(label[k] for k in keys),
+            tuple(session.tag_label(k) for k in keys),
             tuple((side.label, tuple(counts[side.key][k] for k in keys)) for side in session.sides),
             tuple(counts["total"][k] for k in keys),
         )
@@ -254,11 +251,13 @@ def _scores(session: Session, scenario: Scenario | None) -> tuple[Score, ...]:
 def _definitions(session: Session, scenario: Scenario | None) -> tuple[Definitions, ...]:
     if scenario is None:
         return ()
-    label = {t.key: t.label for t in session.taxonomy}
+    known = {t.key for t in session.taxonomy}
     found = []
     for tax in scenario.taxonomies:
         tags = tuple(
-            (label[t.key], t.definition) for t in tax.tags if t.key in label and t.definition
+            (session.tag_label(t.key), t.definition)
+            for t in tax.tags
+            if t.key in known and t.definition
         )
         if tags:
             found.append(Definitions(tax.title, tags))

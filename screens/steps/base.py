@@ -106,18 +106,6 @@ class StepView(Vertical):
             hint.display = False
 
 
-def statements_of_step(
-    session: Session, scenario: Scenario, step: Step, side: str
-) -> list[Statement]:
-    """The statements of `side` said in capture step `step` (older files: the first capture)."""
-    first = next((s.key for s in scenario.steps if s.type == "capture"), None)
-    return [
-        st
-        for st in session.statements_of(side)
-        if st.step == step.key or (st.step is None and step.key == first)
-    ]
-
-
 def said(statement: Statement, session: Session) -> Content:
     """A statement as the room reads it in its side's column: speaker, text; tags below."""
     parts: list[Content | str | tuple[str, str]] = ["• "]
@@ -149,10 +137,9 @@ def count_rows(session: Session, taxonomy_key: str, scenario: Scenario):  # noqa
 
 def agreement_text(agreement: Agreement, session: Session) -> Content:
     """An agreement's text, then its tag, owner and due date."""
-    tags = {t.key: t.label for t in session.taxonomy}
     extra = []
     if agreement.tag:
-        extra.append(f"#{tags.get(agreement.tag, agreement.tag)}")
+        extra.append(f"#{session.tag_label(agreement.tag)}")
     if agreement.owner:
         extra.append(f"owner: {agreement.owner}")
     if agreement.due:

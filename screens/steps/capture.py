@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Static
 
-from screens.steps.base import AudienceView, StepView, said, statements_of_step
+from screens.steps.base import AudienceView, StepView, said
 from screens.widgets import (
     CaptureBox,
     Legend,
@@ -67,12 +67,7 @@ class CaptureView(StepView):
         self.undo_stack: list[tuple[str, Statement]] = []
 
     def _of_step(self, side: str) -> list[Statement]:
-        first_capture = next(s.key for s in self.scenario.steps if s.type == "capture")
-        return [
-            st
-            for st in self.session.statements_of(side)
-            if st.step == self.step.key or (st.step is None and self.step.key == first_capture)
-        ]
+        return self.session.said_in([self.step.key], side)
 
     def compose(self) -> ComposeResult:
         yield self.step_title()
@@ -320,7 +315,7 @@ class CaptureAudience(AudienceView):
         super().show(session, elapsed)
         columns = self.query(".aud-side").results(Vertical)
         for side, column in zip(self.step.sides, columns, strict=False):
-            spoken = statements_of_step(session, self.scenario, self.step, side)
+            spoken = session.said_in([self.step.key], side)
             put(
                 column.query_one(".aud-side-title", Label),
                 Content(f"{side_label(session, side)} · {len(spoken)}"),

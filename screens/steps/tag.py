@@ -19,6 +19,11 @@ from screens.widgets import (
 from workshop.model import Scenario, Session, Statement, Step
 
 
+def tagged_statements(session: Session, step: Step) -> list[Statement]:
+    """The statements a tag step walks: those of its source capture steps, else all."""
+    return session.said_in(step.source) if step.source else list(session.statements)
+
+
 class TagView(StepView):
     """Walk the statements and toggle tags with their hotkeys; counts build up live."""
 
@@ -32,17 +37,7 @@ class TagView(StepView):
         self.undo_stack: list[Statement] = []
 
     def _statements(self) -> list[Statement]:
-        if not self.step.source:
-            return list(self.session.statements)
-        return [
-            st
-            for st in self.session.statements
-            if st.step in self.step.source
-            or (st.step is None and self.step.source[0] == self._first_capture())
-        ]
-
-    def _first_capture(self) -> str | None:
-        return next((s.key for s in self.scenario.steps if s.type == "capture"), None)
+        return tagged_statements(self.session, self.step)
 
     def compose(self) -> ComposeResult:
         yield self.step_title()
@@ -149,15 +144,7 @@ class TagAudience(AudienceView):
                 yield Bars(id="aud-tag-bars")
 
     def _statements(self, session: Session) -> list[Statement]:
-        source = self.step.source
-        if not source:
-            return list(session.statements)
-        first = next((s.key for s in self.scenario.steps if s.type == "capture"), None)
-        return [
-            st
-            for st in session.statements
-            if st.step in source or (st.step is None and source[0] == first)
-        ]
+        return tagged_statements(session, self.step)
 
     def show(self, session: Session, elapsed: float) -> None:
         super().show(session, elapsed)
