@@ -14,9 +14,9 @@ from textual.widgets import Markdown
 from textual.worker import WorkerState
 
 from screens.audience import AudienceScreen
+from screens.session import SessionScreen
 from screens.steps.base import AudienceView
 from screens.steps.brief import BriefAudience
-from screens.session import SessionScreen
 
 WAIT = 10.0
 """How long a test waits for a screen to settle: a bound against hanging on a loaded

@@ -11,9 +11,8 @@ import pytest
 from textual.widgets import Label
 
 from screens.app import build_app
-from screens.steps.base import AudienceView
 from screens.session import SessionScreen
-from screens.steps.base import StepView
+from screens.steps.base import AudienceView, StepView
 from screens.steps.summary import SummaryParts
 from tests.conftest import Clock
 from tests.fit import SIZES, fill, in_view, on_screen, screen_text, text_shown, unreachable
