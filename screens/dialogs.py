@@ -109,10 +109,13 @@ class AgreementDialog(ModalScreen[dict | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, tags: tuple[Tag, ...], agreement: Agreement | None = None) -> None:
+    def __init__(
+        self, tags: tuple[Tag, ...], agreement: Agreement | None = None, tag_title: str = "Tag"
+    ) -> None:
         super().__init__()
         self.tags = tags
         self.agreement = agreement
+        self.tag_title = tag_title
 
     def compose(self) -> ComposeResult:
         a = self.agreement
@@ -124,7 +127,7 @@ class AgreementDialog(ModalScreen[dict | None]):
                 id="text",
                 placeholder="e.g. IT sends one person, rotating monthly",
             )
-            yield Label("Clarity gap it answers")
+            yield Label(self.tag_title)
             options = [(f"{t.hotkey}  {t.label}", t.key) for t in self.tags]
             yield Select(
                 options, value=a.tag if a and a.tag else Select.NULL, prompt="(none)", id="tag"

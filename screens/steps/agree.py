@@ -48,6 +48,8 @@ class AgreeView(StepView):
         self.undo_stack: list[tuple[str, Agreement]] = []
         taxonomy = scenario.taxonomy(step.taxonomy)
         self.tags = taxonomy.tags if taxonomy else ()
+        self.tag_title = taxonomy.title if taxonomy else "Tag"
+        """What the agreement dialog calls the tag: the pack's taxonomy title."""
 
     def compose(self) -> ComposeResult:
         yield self.step_title()
@@ -95,7 +97,7 @@ class AgreeView(StepView):
 
     def action_add(self) -> None:
         if not self.read_only:
-            self.app.push_screen(AgreementDialog(self.tags), self._added)
+            self.app.push_screen(AgreementDialog(self.tags, tag_title=self.tag_title), self._added)
 
     def _added(self, form: dict | None) -> None:
         if form is None:
@@ -118,7 +120,8 @@ class AgreeView(StepView):
         if not isinstance(item, AgreementItem) or self.read_only:
             return
         old = item.agreement
-        self.app.push_screen(AgreementDialog(self.tags, old), lambda form: self._edited(old, form))
+        dialog = AgreementDialog(self.tags, old, self.tag_title)
+        self.app.push_screen(dialog, lambda form: self._edited(old, form))
 
     def _edited(self, old: Agreement, form: dict | None) -> None:
         if form is None:

@@ -99,11 +99,18 @@ class SummaryParts(Vertical):
 
     def compose(self) -> ComposeResult:
         for part in self.step.show:
-            yield Label(PART_TITLES[part], classes=f"part-title part-{part}")
+            yield Label(self.title(part), classes=f"part-title part-{part}")
             if part == "counts":
                 yield Bars()
             else:
                 yield Hanging(PART_EMPTY.get(part, ""), classes=f"summary-{part}")
+
+    def title(self, part: str) -> str:
+        """The heading of `part`; the ratings are headed by the pack's rating steps."""
+        if part == "ratings":
+            named = [s.title for s in self.scenario.steps if s.type == "rating" and s.title]
+            return " · ".join(named) or PART_TITLES[part]
+        return PART_TITLES[part]
 
     def bring_up(self, part: str, scroll: VerticalScroll) -> None:
         """Mark the title of `part` as the one under discussion and scroll it to the top
@@ -154,7 +161,7 @@ PART_TITLES = {
     "counts": "The room's tags, per side",
     "time": "Time per step",
     "agreements": "Agreements",
-    "ratings": "Resistance map",
+    "ratings": "Ratings",
 }
 
 
