@@ -14,13 +14,14 @@ from textual.screen import Screen
 from textual.widgets import Label, Markdown, Static
 
 from screens.console import ConsoleBar, PresentDialog, present_command
+from screens.editor import SessionEditor
 from screens.messages import SessionChanged
 from screens.steps import KINDS
 from screens.steps.base import StepView
 from screens.steps.brief import BriefView
 from screens.widgets import KeyBar, let_go_of_removed_widgets, put
 from workshop.compat import check_resume
-from workshop.errors import OutOfLimits, SessionReadOnly, WorkshopError
+from workshop.errors import WorkshopError
 from workshop.model import Scenario, Session, Step
 from workshop.text import clock_text
 
@@ -144,6 +145,8 @@ class SessionScreen(Screen[None]):
         self.session: Session = (
             store.load_session(session_id) if read_only else store.session(session_id)
         )
+        self.editor = SessionEditor(store, session_id, read_only, self.notify)
+        """Every change this console makes to the session goes through it."""
         scenario = self.app.scenarios.get(self.session.scenario_id)
         if scenario is None:
             raise WorkshopError(
@@ -239,7 +242,7 @@ class SessionScreen(Screen[None]):
             view = self._views.get(index)
             if view is None:
                 view = KINDS[self.step.type].console(
-                    self.session, self.scenario, self.step, self.read_only
+                    self.session, self.scenario, self.step, self.editor
                 )
                 self._views[index] = view
                 await self.query_one("#stage", Vertical).mount(view)
@@ -255,32 +258,6 @@ class SessionScreen(Screen[None]):
     def _session_changed(self) -> None:
         self._tick()
 
-    def save(self, change, *args, **kwargs):  # noqa: ANN001, ANN201, ANN202
-        """Call store method `change`; on failure say why in plain words and return None."""
-        if self.read_only:
-            self.notify(
-                "This session is open read-only here: nothing can be changed.",
-                severity="warning",
-                markup=False,
-            )
-            return None
-        try:
-            return getattr(self.store, change)(self.session_id, *args, **kwargs)
-        except SessionReadOnly as error:
-            self.notify(str(error), severity="warning", markup=False)
-        except OutOfLimits as error:
-            self.notify(str(error), title="Not saved", severity="error", markup=False)
-        except WorkshopError as error:
-            self.notify(
-                f"{error} Your text is kept on screen. To keep the session safe, export it "
-                "elsewhere from the command palette (ctrl+p → Export transcript…).",
-                title="Not saved",
-                severity="error",
-                timeout=12,
-                markup=False,
-            )
-        return None
-
     async def go_to(self, index: int) -> None:
         """Move to step `index` (saved before it is shown)."""
         index = max(0, min(index, len(self.scenario.steps) - 1))
@@ -288,14 +265,14 @@ class SessionScreen(Screen[None]):
             return
         if self.read_only:
             self.session.current_step = index
-        elif self.save("go_to_step", index) is None:
+        elif self.editor.go_to_step(index) is None:
             return
         await self._show_step()
 
     async def action_next_step(self) -> None:
         if self.session.current_step == len(self.scenario.steps) - 1:
             if not self.read_only and self.session.status != "finished":
-                if self.save("finish") is not None:
+                if self.editor.finish() is not None:
                     export = (
                         "press x" if "x" in self.active_bindings else "ctrl+p → Export transcript…"
                     )
@@ -343,7 +320,7 @@ class SessionScreen(Screen[None]):
                 self.session.revealed.remove(self.step.key)
             else:
                 self.session.revealed.append(self.step.key)
-        elif self.save("set_revealed", self.step.key, not revealed) is None:
+        elif self.editor.set_revealed(self.step.key, not revealed) is None:
             return
         view = self.view
         if isinstance(view, BriefView):
@@ -357,7 +334,7 @@ class SessionScreen(Screen[None]):
         presenting = self.query_one(ConsoleBar).presenting
         new = not (self.session.blank if presenting else blank.display)
         if not self.read_only:
-            self.save("set_blank", new)
+            self.editor.set_blank(new)
         blank.display = new and not presenting  # presenting: the audience view goes black
         self._tick()
 
@@ -408,12 +385,8 @@ class SessionScreen(Screen[None]):
         form = await self.app.push_screen_wait(NewSessionDialog([], self.session))
         if (
             form is not None
-            and self.save(
-                "update_details",
-                form["title"],
-                form["facilitator"],
-                form["organisation"],
-                form["participants"],
+            and self.editor.update_details(
+                form["title"], form["facilitator"], form["organisation"], form["participants"]
             )
             is not None
         ):
@@ -448,7 +421,7 @@ class SessionScreen(Screen[None]):
             self.action_present,
         )
         yield SystemCommand(
-            "Finish the workshop", "Mark the session finished", lambda: self.save("finish")
+            "Finish the workshop", "Mark the session finished", lambda: self.editor.finish()
         )
         yield SystemCommand(
             "Export transcript…", "Markdown, HTML or JSON, to a file", self.action_export

@@ -151,7 +151,7 @@ async def test_the_room_follows_the_console_and_never_sees_notes(
 
             await go_to(cp, "next-interaction")
             screen = console.screen
-            screen.save("add_agreement", "IT sends one person, rotating monthly", "procedures")
+            screen.editor.add_agreement("IT sends one person, rotating monthly", "procedures")
             await shows("IT sends one person, rotating monthly")
             assert "#Procedures" in room(audience).shown_text()
             assert_private(room(audience), mars_venus, revealed=set())

@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widgets import Label, ListItem, ListView, Static
 
 from screens.dialogs import AgreementDialog
+from screens.editor import SessionEditor
 from screens.steps.base import AudienceView, StepView, agreement_content
 from screens.widgets import (
     lines,
@@ -43,8 +44,10 @@ class AgreeView(StepView):
         Binding("ctrl+z", "undo", "Undo", id="undo"),
     ]
 
-    def __init__(self, session: Session, scenario: Scenario, step: Step, read_only: bool) -> None:
-        super().__init__(session, scenario, step, read_only)
+    def __init__(
+        self, session: Session, scenario: Scenario, step: Step, editor: SessionEditor
+    ) -> None:
+        super().__init__(session, scenario, step, editor)
         self.undo_stack: list[tuple[str, Agreement]] = []
         taxonomy = scenario.taxonomy(step.taxonomy)
         self.tags = taxonomy.tags if taxonomy else ()
@@ -102,13 +105,10 @@ class AgreeView(StepView):
     def _added(self, form: dict | None) -> None:
         if form is None:
             return
-        agreement = self.save(
-            "add_agreement",
-            form["text"],
-            form["tag"],
-            form["owner"],
-            form["due"],
-            step=self.step.key,
+        agreement = self.changed(
+            self.editor.add_agreement(
+                form["text"], form["tag"], form["owner"], form["due"], step=self.step.key
+            )
         )
         if agreement is not None:
             self.undo_stack.append(("add", agreement))
@@ -126,8 +126,10 @@ class AgreeView(StepView):
     def _edited(self, old: Agreement, form: dict | None) -> None:
         if form is None:
             return
-        new = self.save(
-            "edit_agreement", old.id, form["text"], form["tag"], form["owner"], form["due"]
+        new = self.changed(
+            self.editor.edit_agreement(
+                old.id, form["text"], form["tag"], form["owner"], form["due"]
+            )
         )
         if new is not None:
             self.undo_stack.append(("edit", old))
@@ -137,7 +139,7 @@ class AgreeView(StepView):
         item = self.query_one(ListView).highlighted_child
         if not isinstance(item, AgreementItem):
             return
-        removed = self.save("delete_agreement", item.agreement.id)
+        removed = self.changed(self.editor.delete_agreement(item.agreement.id))
         if removed is not None:
             self.undo_stack.append(("delete", removed))
             self._rebuild()
@@ -148,17 +150,14 @@ class AgreeView(StepView):
             return
         kind, agreement = self.undo_stack[-1]
         if kind == "add":
-            done = self.save("delete_agreement", agreement.id)
+            done = self.changed(self.editor.delete_agreement(agreement.id))
         elif kind == "delete":
-            done = self.save("restore_agreement", agreement)
+            done = self.changed(self.editor.restore_agreement(agreement))
         else:
-            done = self.save(
-                "edit_agreement",
-                agreement.id,
-                agreement.text,
-                agreement.tag,
-                agreement.owner,
-                agreement.due,
+            done = self.changed(
+                self.editor.edit_agreement(
+                    agreement.id, agreement.text, agreement.tag, agreement.owner, agreement.due
+                )
             )
         if done is not None:
             self.undo_stack.pop()

@@ -3,7 +3,7 @@ what several kinds show (statements, agreements, counts)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Label, Static
 
+from screens.editor import SessionEditor
 from screens.messages import SessionChanged
 from screens.widgets import (
     StepText,
@@ -19,6 +20,8 @@ from screens.widgets import (
     tag_labels,
 )
 from workshop.model import Agreement, Scenario, Session, Statement, Step
+
+T = TypeVar("T")
 
 SPOTLIGHT_DELAY = 0.15
 """Seconds the keys rest before the room's view is pointed at what the console shows."""
@@ -30,22 +33,25 @@ class StepView(Vertical):
     folds_text = False
     """Whether the step's text is a StepText, folded to a line when space is short (F6)."""
 
-    def __init__(self, session: Session, scenario: Scenario, step: Step, read_only: bool) -> None:
+    def __init__(
+        self, session: Session, scenario: Scenario, step: Step, editor: SessionEditor
+    ) -> None:
         super().__init__(classes=f"step-view step-{step.type}")
         self.session = session
         self.scenario = scenario
         self.step = step
-        self.read_only = read_only
+        self.editor = editor
+        self.read_only = editor.read_only
         self.undo_stack: list[Any] = []
         """What ctrl+z undoes, newest last: this visit's changes only (see `leave`)."""
         self._spotlight_timer: Timer | None = None
 
-    def save(self, change: str, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
-        """Call a store method through the session screen (which reports failures)."""
-        result = self.screen.save(change, *args, **kwargs)
-        if result is not None:
+    def changed(self, saved: T | None) -> T | None:
+        """`saved` (what an editor change returned), telling the session screen when the
+        session changed (the agenda and header may need a redraw)."""
+        if saved is not None:
             self.post_message(SessionChanged())
-        return result
+        return saved
 
     def point_room(self, spotlight: str) -> None:
         """Point the room's view at `spotlight` (see Session.spotlight), saved once the
@@ -55,7 +61,7 @@ class StepView(Vertical):
         if self._spotlight_timer is not None:
             self._spotlight_timer.stop()
         self._spotlight_timer = self.set_timer(
-            SPOTLIGHT_DELAY, lambda: self.screen.save("set_spotlight", spotlight)
+            SPOTLIGHT_DELAY, lambda: self.editor.set_spotlight(spotlight)
         )
 
     def focus_default(self) -> None:

@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Static
 
+from screens.editor import SessionEditor
 from screens.steps.base import AudienceView, StepView, said
 from screens.widgets import (
     CaptureBox,
@@ -60,8 +61,10 @@ class CaptureView(StepView):
         Binding("right", "column(1)", show=False),
     ]
 
-    def __init__(self, session: Session, scenario: Scenario, step: Step, read_only: bool) -> None:
-        super().__init__(session, scenario, step, read_only)
+    def __init__(
+        self, session: Session, scenario: Scenario, step: Step, editor: SessionEditor
+    ) -> None:
+        super().__init__(session, scenario, step, editor)
         self.side = step.sides[0]
         self.editing: Statement | None = None
         self.undo_stack: list[tuple[str, Statement]] = []
@@ -210,7 +213,7 @@ class CaptureView(StepView):
         speaker = self.query_one("#speaker", LineInput).value
         if self.editing is not None:
             old = self.editing
-            new = self.save("edit_statement", old.id, text, speaker)
+            new = self.changed(self.editor.edit_statement(old.id, text, speaker))
             if new is None:
                 box.give_back(event.text)
                 return
@@ -218,7 +221,9 @@ class CaptureView(StepView):
             self._replace_item(new)
             self.editing = None
         else:
-            statement = self.save("add_statement", self.side, text, speaker, step=self.step.key)
+            statement = self.changed(
+                self.editor.add_statement(self.side, text, speaker, step=self.step.key)
+            )
             if statement is None:
                 box.give_back(event.text)
                 return
@@ -254,7 +259,7 @@ class CaptureView(StepView):
         statement = self._highlighted()
         if statement is None:
             return
-        removed = self.save("delete_statement", statement.id)
+        removed = self.changed(self.editor.delete_statement(statement.id))
         if removed is None:
             return
         self.undo_stack.append(("delete", removed))
@@ -267,15 +272,17 @@ class CaptureView(StepView):
             return
         kind, statement = self.undo_stack[-1]
         if kind == "add":
-            done = self.save("delete_statement", statement.id)
+            done = self.changed(self.editor.delete_statement(statement.id))
             if done is not None:
                 self._remove_item(statement)
         elif kind == "delete":
-            done = self.save("restore_statement", statement)
+            done = self.changed(self.editor.restore_statement(statement))
             if done is not None:
                 self._rebuild_column(statement.side)
         else:
-            done = self.save("edit_statement", statement.id, statement.text, statement.speaker)
+            done = self.changed(
+                self.editor.edit_statement(statement.id, statement.text, statement.speaker)
+            )
             if done is not None:
                 self._replace_item(done)
         if done is not None:
@@ -292,7 +299,7 @@ class CaptureView(StepView):
         tag = taxonomy.by_hotkey(event.character)
         if tag is not None:
             event.stop()
-            new = self.save("toggle_tag", statement.id, tag.key)
+            new = self.changed(self.editor.toggle_tag(statement.id, tag.key))
             if new is not None:
                 self._replace_item(new)
 

@@ -91,7 +91,10 @@ class RatingView(StepView):
         if index is None:
             return
         event.stop()
-        if self.save("set_rating", self.step.key, self.step.items[index].key, score) is not None:
+        if (
+            self.changed(self.editor.set_rating(self.step.key, self.step.items[index].key, score))
+            is not None
+        ):
             self.refresh_view()
 
     @on(ListView.Selected)
@@ -117,7 +120,7 @@ class RatingView(StepView):
             return
         rating = self.session.rating(self.step.key, item)
         score = rating.score if rating else 0
-        if self.save("set_rating", self.step.key, item, score, note) is not None:
+        if self.changed(self.editor.set_rating(self.step.key, item, score, note)) is not None:
             self.refresh_view()
 
 

@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from screens.editor import SessionEditor
 from screens.steps.base import AudienceView, StepView, count_rows
 from screens.widgets import (
     Bars,
@@ -31,8 +32,10 @@ class TagView(StepView):
 
     BINDINGS = [Binding("ctrl+z", "undo", "Undo", id="undo")]
 
-    def __init__(self, session: Session, scenario: Scenario, step: Step, read_only: bool) -> None:
-        super().__init__(session, scenario, step, read_only)
+    def __init__(
+        self, session: Session, scenario: Scenario, step: Step, editor: SessionEditor
+    ) -> None:
+        super().__init__(session, scenario, step, editor)
         self.taxonomy = scenario.taxonomy(step.taxonomy)
         self.undo_stack: list[Statement] = []
 
@@ -111,7 +114,7 @@ class TagView(StepView):
         if before is None:
             return
         event.stop()
-        new = self.save("toggle_tag", before.id, tag.key)
+        new = self.changed(self.editor.toggle_tag(before.id, tag.key))
         if new is not None:
             self.undo_stack.append(before)
             view.show(new)
@@ -121,7 +124,7 @@ class TagView(StepView):
         if not self.undo_stack:
             return
         before = self.undo_stack[-1]
-        new = self.save("set_tags", before.id, before.tags)
+        new = self.changed(self.editor.set_tags(before.id, before.tags))
         if new is not None:
             self.undo_stack.pop()
             self.query_one(StatementList).show(new)
