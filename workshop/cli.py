@@ -8,11 +8,18 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workshop import __version__
 from workshop.errors import WorkshopError
 from workshop.paths import default_data_dir
 from workshop.text import counted, local_time, printable
+
+if TYPE_CHECKING:  # imported lazily where they are used, to keep the command quick to start
+    from _typeshed import SupportsWrite
+
+    from workshop.model import Scenario, Session
+    from workshop.store import Store
 
 EXIT_USAGE = 2
 
@@ -35,7 +42,7 @@ def say_json(data: object) -> None:
 class _Parser(argparse.ArgumentParser):
     """argparse, whose messages echo the arguments given, printed through `printable`."""
 
-    def _print_message(self, message: str, file=None) -> None:  # noqa: ANN001 - argparse's
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
         if message:
             (file or sys.stderr).write(printable(message))
 
@@ -126,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _store(data_dir: Path):  # noqa: ANN202 - keeps the store import local
+def _store(data_dir: Path) -> Store:
+    """The store of `data_dir`, imported here to keep the command quick to start."""
     from workshop.store import Store
 
     return Store(data_dir)
@@ -292,7 +300,7 @@ def _export(data_dir: Path, args: argparse.Namespace) -> int:
             signal.signal(getattr(signal, name), handler)
 
 
-def _resolve_id(store, prefix: str, data_dir: Path) -> str:  # noqa: ANN001 - Store, lazily
+def _resolve_id(store: Store, prefix: str, data_dir: Path) -> str:
     """The stored session id `prefix` names; an unknown one gets the candidates listed."""
     from workshop.errors import SessionNotFound
 
@@ -307,7 +315,9 @@ def _resolve_id(store, prefix: str, data_dir: Path) -> str:  # noqa: ANN001 - St
         raise SessionNotFound(f"{error} Stored sessions: {shown}{more}.") from None
 
 
-def _scenario_of(scenario_id: str, data_dir: Path, content_dirs: tuple[Path, ...]):  # noqa: ANN202
+def _scenario_of(
+    scenario_id: str, data_dir: Path, content_dirs: tuple[Path, ...]
+) -> Scenario | None:
     """The pack `scenario_id` if it can be found (for tag definitions), else None."""
     from workshop.scenario import discover
 
@@ -324,7 +334,7 @@ def _import(data_dir: Path, args: argparse.Namespace) -> int:
     from workshop.store import new_id
     from workshop.transcript import MAX_FILE_BYTES, parse_transcript
 
-    sessions = []
+    sessions: list[tuple[Path, Session]] = []
     for given in args.files:
         try:
             raw = read_regular(given.expanduser(), MAX_FILE_BYTES)
@@ -334,6 +344,7 @@ def _import(data_dir: Path, args: argparse.Namespace) -> int:
 
     store = _store(data_dir)
     for given, session in sessions:
+        skipped = False
         while True:
             try:
                 store.add_session(session)  # create-if-absent: two imports cannot both win
@@ -345,10 +356,10 @@ def _import(data_dir: Path, args: argparse.Namespace) -> int:
                         "(add --new-id to import it as a copy under a new id).",
                         error=True,
                     )
-                    session = None
+                    skipped = True
                     break
                 session = replace(session, id=new_id())
-        if session is None:
+        if skipped:
             continue
         store.close_session(session.id)
         say(

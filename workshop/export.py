@@ -96,7 +96,8 @@ def default_path(session: Session, fmt: str, folder: Path, anonymize: bool = Fal
 
 def write_reason(error: OSError) -> str:
     """Why writing an export failed, in plain words."""
-    return _REASONS.get(error.errno, error.strerror or str(error))
+    reason = _REASONS.get(error.errno) if error.errno is not None else None
+    return reason or error.strerror or str(error)
 
 
 def to_stdout(text: str) -> OSError | None:

@@ -129,10 +129,10 @@ def render_markdown(report: Report) -> str:
             details.append(f"due: {action.due}")
         if action.tag:
             details.append(f"*{md_text(action.tag)}*")
-        line = f"- [ ] {md_block(action.text, 6)}"
+        item = f"- [ ] {md_block(action.text, 6)}"
         if details:
-            line += " — " + " · ".join(details)
-        out.append(line)
+            item += " — " + " · ".join(details)
+        out.append(item)
     if report.agreements:
         out.append("")
 

@@ -33,7 +33,8 @@ def plain_reason(error: OSError) -> str:
         errno.EACCES: "permission to write in the data folder was denied",
         errno.EPERM: "permission to write in the data folder was denied",
     }
-    return reasons.get(error.errno, error.strerror or str(error))
+    reason = reasons.get(error.errno) if error.errno is not None else None
+    return reason or error.strerror or str(error)
 
 
 def save_failure(error: OSError, what: str) -> SaveFailed:

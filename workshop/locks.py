@@ -62,7 +62,7 @@ def process_start(pid: int) -> str:
 def _me(now: datetime) -> LockHolder:
     try:
         user = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name is not worth failing for
+    except Exception:  # no user name is not worth failing for
         user = ""
     return LockHolder(
         os.getpid(),

@@ -119,8 +119,13 @@ class RoomClock:
     def elapsed(self, session: Session, holder_since: str | None, now: datetime) -> float:
         """Seconds spent in the current step (see `step_elapsed`)."""
         step = session.steps[session.current_step]
-        state = (session.id, session.current_step, step.seconds_spent, session.step_started_at)
-        state += (holder_since,)
+        state = (
+            session.id,
+            session.current_step,
+            step.seconds_spent,
+            session.step_started_at,
+            holder_since,
+        )
         if state != self._state:
             self._state = state
             self._base = step_elapsed(session, holder_since, now)

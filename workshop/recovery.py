@@ -62,7 +62,7 @@ def keep_text(items: Sequence[Unsaved], into: Written | None = None) -> Written:
     """Write `items` to a new recovery file, or over `into` (the one written before)."""
     try:
         return _write(RECOVERY_STEM, recovery_text(items), into)
-    except Exception as error:  # noqa: BLE001 - never raise on the way out of the app
+    except Exception as error:  # never raise on the way out of the app
         return Written(None, _reason(error))
 
 
@@ -70,7 +70,7 @@ def write_report(errors: Sequence[BaseException], into: Written | None = None) -
     """Write the crash report of `errors` to a new file, or over `into`."""
     try:
         return _write(REPORT_STEM, report_text(errors), into)
-    except Exception as error:  # noqa: BLE001 - never raise on the way out of the app
+    except Exception as error:  # never raise on the way out of the app
         return Written(None, _reason(error))
 
 
@@ -165,7 +165,7 @@ def _folders() -> Iterator[Path]:
     yield state_dir()
     try:
         user = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name in the environment or the password file
+    except Exception:  # no user name in the environment or the password file
         user = str(os.getuid()) if hasattr(os, "getuid") else "user"
     yield Path(tempfile.gettempdir()) / f"workshop-{user}"
 

@@ -14,7 +14,7 @@ import tomllib
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -279,7 +279,7 @@ def parse_pack(raw: bytes, name: str, origin: str = "", path: str = "") -> Scena
     checker = _Checker(name, source)
     try:
         scenario = _build(data, checker, origin, path)
-    except Exception as error:  # noqa: BLE001 - a pack must never crash the app
+    except Exception as error:  # a pack must never crash the app
         raise PackError(
             [
                 f"{name}: the pack could not be checked ({type(error).__name__}: {error}); "
@@ -666,8 +666,8 @@ def _step(
         return None
     label = _named("step", i, raw)
     kind = raw.get("type")
-    typed = isinstance(kind, str) and kind in _STEP_FIELDS
-    known = _STEP_COMMON + _STEP_FIELDS[kind] if typed else _ALL_STEP_FIELDS
+    kind_fields = _STEP_FIELDS.get(kind) if isinstance(kind, str) else None
+    known = _STEP_COMMON + kind_fields if kind_fields is not None else _ALL_STEP_FIELDS
     elsewhere = {
         field: f"does not apply to a {kind} step (only to: "
         + ", ".join(t for t, fields in _STEP_FIELDS.items() if field in fields)
@@ -909,7 +909,7 @@ def discover(
         found.append(scenario)
 
     for name, raw in builtin_packs():
-        take(name, f"built-in/{name}", lambda raw=raw: raw, "built-in")
+        take(name, f"built-in/{name}", partial(bytes, raw), "built-in")
     folders = ([(user_dir, "user")] if user_dir else []) + [(d, str(d)) for d in content_dirs]
     for folder, origin in folders:
         try:
@@ -943,5 +943,5 @@ def discover(
             )
             continue
         for path in files:
-            take(path.name, str(path), lambda path=path: _read(path), origin)
+            take(path.name, str(path), partial(_read, path), origin)
     return found, broken

@@ -14,9 +14,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Protocol, TypeVar, overload
 
 from tinydb import TinyDB
+from tinydb.queries import QueryLike
 from tinydb.table import Document
 
 from workshop import limits, locks
@@ -92,11 +93,25 @@ def now_local() -> datetime:
     return datetime.now().astimezone().replace(microsecond=0)
 
 
-def _where(*pairs: str) -> Callable[[Mapping[str, Any]], bool]:
+def _where(*pairs: str) -> QueryLike:
     """A TinyDB condition: the document's fields equal `pairs` (field, value, ...). Tested
     on the stored documents as they are; `table.all()` copied all 500 for one tag."""
     wanted = tuple(zip(pairs[::2], pairs[1::2], strict=True))
-    return lambda doc: all(doc.get(key) == value for key, value in wanted)
+
+    def matches(value: Mapping[str, Any]) -> bool:
+        return all(value.get(key) == expected for key, expected in wanted)
+
+    return matches
+
+
+class _Identified(Protocol):
+    """A session's item that has an id: a statement or an agreement."""
+
+    @property
+    def id(self) -> str: ...
+
+
+_Item = TypeVar("_Item", bound=_Identified)
 
 
 def fitting(value: str, what: str, limit: int = limits.MAX_FIELD_CHARS) -> str:
@@ -814,15 +829,25 @@ class Store:
     # helpers
 
     @staticmethod
-    def _find(items: list[Any], item_id: str) -> Any:
+    def _find(items: list[_Item], item_id: str) -> _Item:
         for item in items:
             if item.id == item_id:
                 return item
         raise ValueError(f"{item_id} is not in this session")
 
-    def _delete(self, session_id: str, table_name: str, item_id: str) -> Any:
+    @overload
+    def _delete(
+        self, session_id: str, table_name: Literal["statements"], item_id: str
+    ) -> Statement: ...
+
+    @overload
+    def _delete(
+        self, session_id: str, table_name: Literal["agreements"], item_id: str
+    ) -> Agreement: ...
+
+    def _delete(self, session_id: str, table_name: str, item_id: str) -> Statement | Agreement:
         handle = self._handle(session_id)
-        items: list[Any] = getattr(handle.session, table_name)
+        items: list[Statement | Agreement] = getattr(handle.session, table_name)
         old = self._find(items, item_id)
         ids = handle.db.table(table_name).remove(_where("id", item_id))
         items.remove(old)
@@ -830,9 +855,9 @@ class Store:
             handle.deleted[item_id] = ids[0]
         return old
 
-    def _restore(self, session_id: str, table_name: str, item: Any, doc: dict[str, Any]) -> Any:
+    def _restore(self, session_id: str, table_name: str, item: _Item, doc: dict[str, Any]) -> _Item:
         handle = self._handle(session_id)
-        items: list[Any] = getattr(handle.session, table_name)
+        items: list[_Item] = getattr(handle.session, table_name)
         if any(i.id == item.id for i in items):
             return item
         table = handle.db.table(table_name)

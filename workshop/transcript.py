@@ -9,6 +9,7 @@ contract is documented field by field in `docs/transcript.md`.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from typing import Any
 
 from workshop import limits
@@ -114,7 +115,7 @@ _MADE_IN = ("step",)
 _STATUSES = ("in-progress", "finished")
 
 
-def _one_of(value: Any, where: str, allowed: Any, what: str) -> Any:
+def _one_of(value: Any, where: str, allowed: Collection[str], what: str) -> str:
     """`value` if it is in `allowed`, else Invalid saying it is not `what`."""
     if not isinstance(value, str) or value not in allowed:
         raise Invalid(where, f"{shown(value)} is not {what}")
