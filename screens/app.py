@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from rich.console import RenderableType
@@ -34,6 +35,11 @@ AUDIENCE_CSS = ["steps.tcss", "audience.tcss"]
 """The room's view's styles: the app loads them when presenting."""
 
 
+def _start_theme(app: object) -> str:
+    """The theme a WorkshopApp starts in (its `start_theme`)."""
+    return app.start_theme if isinstance(app, WorkshopApp) else "projector"
+
+
 class WorkshopApp(App[None]):
     """The workshop app. Everything it needs is passed in; nothing is global."""
 
@@ -46,7 +52,7 @@ class WorkshopApp(App[None]):
             "ctrl+q", "quit", "Quit", id="quit", show=False, tooltip="Quit (everything is saved)"
         ),
     ]
-    theme: Reactive[str] = Reactive(Initialize(lambda app: app.start_theme))
+    theme: Reactive[str] = Reactive(Initialize(lambda app: _start_theme(app)))
     """Starts as `start_theme`: App.__init__ builds the stylesheet in it, so no second parse."""
 
     def __init__(
@@ -151,7 +157,7 @@ class WorkshopApp(App[None]):
             markup=markup,
         )
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         """The first screen: home, or the room's view when presenting."""
         if self.present:
             from screens.audience import AudienceScreen
@@ -212,7 +218,7 @@ class WorkshopApp(App[None]):
             self._unsaved += new
             self._kept = recovery.keep_text(self._unsaved, into=self._kept)
 
-    def keep_unsaved_on(self, screen: Screen) -> recovery.Written | None:
+    def keep_unsaved_on(self, screen: Screen[Any]) -> recovery.Written | None:
         """Keep the text typed but not saved on `screen`, which is being left; the file
         written (or why none could be), None when there was nothing to keep."""
         try:
@@ -225,13 +231,13 @@ class WorkshopApp(App[None]):
         self._kept = recovery.keep_text(self._unsaved, into=self._kept)
         return self._kept
 
-    def _unsaved_on(self, screen: Screen) -> list[recovery.Unsaved]:
+    def _unsaved_on(self, screen: Screen[Any]) -> list[recovery.Unsaved]:
         """The text typed but not saved on `screen`: what is in a capture box, and what was
         typed into the fields of a dialog (the command palette's search is not kept)."""
         fields = [n for n in screen.walk_children() if isinstance(n, Input | TextArea)]
         return [item for item in (self._unsaved_in(screen, f) for f in fields) if item]
 
-    def _unsaved_in(self, screen: Screen, field: Widget) -> recovery.Unsaved | None:
+    def _unsaved_in(self, screen: Screen[Any], field: Widget) -> recovery.Unsaved | None:
         """What `field` on `screen` holds that is not saved, if anything."""
         from screens.widgets import CaptureBox
 
@@ -262,7 +268,7 @@ class WorkshopApp(App[None]):
             return recovery.exit_message(self._kept, self._unsaved)
         return None
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:
             yield from commands()
@@ -303,7 +309,7 @@ def _capture_place(box: Widget) -> str:
     return f"{where}, {side_label(view.session, side)}" if isinstance(side, str) else where
 
 
-def _field_place(screen: Screen, field: Widget) -> str:
+def _field_place(screen: Screen[Any], field: Widget) -> str:
     """Where a dialog's field is: the dialog's title, and the label above the field."""
     titles = [str(title.content) for title in screen.query(".dialog-title").results(Static)]
     name = ""

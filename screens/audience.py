@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Digits, Label, Markdown, Static
 
+from screens.host import host
 from screens.steps import KINDS
 from screens.steps.base import AudienceView
 from screens.theme import THEMES
@@ -29,6 +30,7 @@ from workshop import presence
 from workshop.compat import check_resume
 from workshop.errors import AmbiguousSessionId, SessionDamaged, SessionNotFound
 from workshop.model import Scenario, Session, Step
+from workshop.store import Store
 from workshop.text import clock_text
 
 POLL_SECONDS = 0.25
@@ -105,13 +107,13 @@ class AudienceScreen(Screen[None]):
         self._settings_stamp: tuple[int, int] | None = None
         self._polls = 0
         self._view_key: tuple[str, int] | None = None
-        self._clock = presence.RoomClock(lambda: self.app.store.monotonic())
+        self._clock = presence.RoomClock(lambda: host(self).store.monotonic())
         self.scenario: Scenario | None = None
         """The pack of the session shown; None while it cannot be shown."""
 
     @property
-    def store(self):  # noqa: ANN201 - the app's store
-        return self.app.store
+    def store(self) -> Store:
+        return host(self).store
 
     def compose(self) -> ComposeResult:
         with Vertical(id="aud-show"):
@@ -204,7 +206,7 @@ class AudienceScreen(Screen[None]):
         self._say("No session to show", f"{text} This screen keeps checking.")
 
     def _scenario(self, session: Session) -> Scenario | None:
-        scenario = self.app.scenarios.get(session.scenario_id)
+        scenario = host(self).scenarios.get(session.scenario_id)
         if scenario is None:
             self._say(
                 "The session cannot be shown",

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from screens.host import console_of, host
 from screens.widgets import put
 from workshop import presence
 from workshop.model import Scenario
@@ -77,10 +78,10 @@ class ConsoleBar(Horizontal):
         Called by the session screen on each of its ticks (every second, and after
         each change), so the first look comes after the screen has set itself up.
         """
-        screen = self.screen
+        screen = console_of(self)
         if getattr(screen, "read_only", True):
             return
-        path = presence.heartbeat_path(screen.store.sessions_dir, screen.session_id)
+        path = presence.heartbeat_path(host(self).store.sessions_dir, screen.session_id)
         watching = presence.watching(path)
         if watching != self.presenting:
             self.presenting = watching
@@ -91,7 +92,7 @@ class ConsoleBar(Horizontal):
 
     def show(self) -> None:
         """Redraw from the session screen's state."""
-        screen = self.screen
+        screen = console_of(self)
         session, scenario = screen.session, screen.scenario
         index = session.current_step
         if index + 1 < len(scenario.steps):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from textual import on
@@ -102,7 +103,28 @@ class ChoiceDialog(ModalScreen[str | None]):
         self.dismiss(event.button.name)
 
 
-class AgreementDialog(ModalScreen[dict | None]):
+@dataclass(frozen=True)
+class AgreementForm:
+    """What the agreement dialog gives back: the agreement as written."""
+
+    text: str
+    tag: str | None
+    owner: str | None
+    due: date | None
+
+
+@dataclass(frozen=True)
+class SessionForm:
+    """What the new-session dialog gives back (the scenario, and the session's details)."""
+
+    scenario: str
+    title: str
+    facilitator: str
+    organisation: str
+    participants: list[str]
+
+
+class AgreementDialog(ModalScreen[AgreementForm | None]):
     """Add or edit an agreement: text, tag, owner, due date."""
 
     CSS_PATH = "dialogs.tcss"
@@ -174,12 +196,12 @@ class AgreementDialog(ModalScreen[dict | None]):
             return
         tag = self.query_one("#tag", Select).value
         self.dismiss(
-            {
-                "text": text,
-                "tag": tag if isinstance(tag, str) else None,
-                "owner": clean_line(self.query_one("#owner", LineInput).value) or None,
-                "due": due,
-            }
+            AgreementForm(
+                text=text,
+                tag=tag if isinstance(tag, str) else None,
+                owner=clean_line(self.query_one("#owner", LineInput).value) or None,
+                due=due,
+            )
         )
 
     @on(Button.Pressed, "#cancel")
@@ -214,7 +236,7 @@ class NoteDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class NewSessionDialog(ModalScreen[dict | None]):
+class NewSessionDialog(ModalScreen[SessionForm | None]):
     """The new-session form: scenario, title, facilitator, organisation, participants.
 
     Given a `session`, it edits that session's title and people instead (no scenario).
@@ -278,7 +300,9 @@ class NewSessionDialog(ModalScreen[dict | None]):
     @on(LineInput.Submitted)
     @on(Button.Pressed, "#start")
     def _start(self) -> None:
-        value = self.session.scenario_id if self.session else self.query_one("#scenario").value
+        value = (
+            self.session.scenario_id if self.session else self.query_one("#scenario", Select).value
+        )
         if not isinstance(value, str):
             self.query_one("#problem", Static).update("Choose a scenario first.")
             return
@@ -288,13 +312,13 @@ class NewSessionDialog(ModalScreen[dict | None]):
                 self.query_one("#problem", Static).update(Content(f"{field.title()}: {problem}"))
                 return
         self.dismiss(
-            {
-                "scenario": value,
-                "title": self.query_one("#title", LineInput).value,
-                "facilitator": self.query_one("#facilitator", LineInput).value,
-                "organisation": self.query_one("#organisation", LineInput).value,
-                "participants": self.query_one("#participants", LineInput).value.split(","),
-            }
+            SessionForm(
+                scenario=value,
+                title=self.query_one("#title", LineInput).value,
+                facilitator=self.query_one("#facilitator", LineInput).value,
+                organisation=self.query_one("#organisation", LineInput).value,
+                participants=self.query_one("#participants", LineInput).value.split(","),
+            )
         )
 
     @on(Button.Pressed, "#cancel")

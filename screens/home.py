@@ -13,9 +13,11 @@ from textual.screen import Screen
 from textual.widgets import Label, Static
 
 from screens.dialogs import ChoiceDialog, ConfirmDialog, NewSessionDialog
+from screens.host import host
 from screens.widgets import KeyBar, SessionTable
 from workshop.errors import SaveFailed, SessionLocked, WorkshopError
 from workshop.model import SessionSummary
+from workshop.store import Store
 from workshop.text import counted, local_time, printable
 
 COLUMNS = (("Title", 0), ("Scenario", 24), ("Started", 16), ("Status", 11), ("Statements", 10))
@@ -55,8 +57,8 @@ class HomeScreen(Screen[None]):
         self.summaries: list[SessionSummary] = []
 
     @property
-    def store(self):  # noqa: ANN201 - the app's store
-        return self.app.store
+    def store(self) -> Store:
+        return host(self).store
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home"):
@@ -93,7 +95,7 @@ class HomeScreen(Screen[None]):
         empty.update(Content("No sessions yet. Press n to start one."))
         table.display = bool(summaries)
         lines = [f"Damaged: {d.name}: {d.problem}. {d.advice}" for d in damaged]
-        lines += [f"Scenario pack not loaded: {b.problems[0]}" for b in self.app.broken]
+        lines += [f"Scenario pack not loaded: {b.problems[0]}" for b in host(self).broken]
         problems = self.query_one("#home-problems", VerticalScroll)
         problems.display = bool(lines)
         problems.border_title = f"{counted(len(lines), 'problem')}" if len(lines) > 1 else None
@@ -122,7 +124,7 @@ class HomeScreen(Screen[None]):
 
     @work
     async def action_new(self) -> None:
-        scenarios = list(self.app.scenarios.values())
+        scenarios = list(host(self).scenarios.values())
         if not scenarios:
             self.notify(
                 "No scenario pack could be loaded: see the problems listed below.",
@@ -133,14 +135,14 @@ class HomeScreen(Screen[None]):
         form = await self.app.push_screen_wait(NewSessionDialog(scenarios))
         if form is None:
             return
-        scenario = self.app.scenarios[form["scenario"]]
+        scenario = host(self).scenarios[form.scenario]
         try:
             session = self.store.create_session(
                 scenario,
-                form["title"],
-                form["facilitator"],
-                form["organisation"],
-                form["participants"],
+                form.title,
+                form.facilitator,
+                form.organisation,
+                form.participants,
             )
         except WorkshopError as error:
             self.notify(str(error), title="Not started", severity="error", markup=False)
@@ -195,7 +197,7 @@ class HomeScreen(Screen[None]):
         summary = self.selected
         if summary is None:
             return
-        scenario = self.app.scenarios.get(summary.scenario_id)
+        scenario = host(self).scenarios.get(summary.scenario_id)
         command = present_command(self.store.data_dir, summary.id, scenario)
         self.app.push_screen(PresentDialog(command, summary.title))
 
@@ -211,7 +213,7 @@ class HomeScreen(Screen[None]):
         except WorkshopError as error:
             self.notify(str(error), title="Cannot export", severity="error", markup=False)
             return
-        self.app.push_screen(ExportDialog(session, self.app.scenarios.get(session.scenario_id)))
+        self.app.push_screen(ExportDialog(session, host(self).scenarios.get(session.scenario_id)))
 
     @work
     async def action_delete(self) -> None:

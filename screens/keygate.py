@@ -15,7 +15,7 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.message_pump import MessagePump
@@ -31,7 +31,7 @@ disk) must not hold the keyboard forever."""
 class KeyGate:
     """Holds keys and pastes for `app` and releases them in order, one per settled state."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App[Any]) -> None:
         self.app = app
         self._waiting: deque[events.Key | events.Paste] = deque()
         self._released: events.Key | events.Paste | None = None

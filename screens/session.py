@@ -15,6 +15,7 @@ from textual.widgets import Label, Markdown, Static
 
 from screens.console import ConsoleBar, PresentDialog, present_command
 from screens.editor import SessionEditor
+from screens.host import host
 from screens.messages import SessionChanged
 from screens.steps import KINDS
 from screens.steps.base import StepView
@@ -23,6 +24,7 @@ from screens.widgets import KeyBar, let_go_of_removed_widgets, put
 from workshop.compat import check_resume
 from workshop.errors import WorkshopError
 from workshop.model import Scenario, Session, Step
+from workshop.store import Store
 from workshop.text import clock_text
 
 
@@ -147,7 +149,7 @@ class SessionScreen(Screen[None]):
         )
         self.editor = SessionEditor(store, session_id, read_only, self.notify)
         """Every change this console makes to the session goes through it."""
-        scenario = self.app.scenarios.get(self.session.scenario_id)
+        scenario = host(self).scenarios.get(self.session.scenario_id)
         if scenario is None:
             raise WorkshopError(
                 f"The scenario pack '{self.session.scenario_id}' of this session is not "
@@ -169,8 +171,8 @@ class SessionScreen(Screen[None]):
         self.scenario: Scenario = scenario
 
     @property
-    def store(self):  # noqa: ANN201 - the app's store
-        return self.app.store
+    def store(self) -> Store:
+        return host(self).store
 
     @property
     def step(self) -> Step:
@@ -235,10 +237,10 @@ class SessionScreen(Screen[None]):
         """
         index = self.session.current_step
         with self.app.batch_update():
-            for shown, view in self._views.items():
-                if shown != index and view.display:
-                    view.leave()
-                    view.display = False
+            for shown, other in self._views.items():
+                if shown != index and other.display:
+                    other.leave()
+                    other.display = False
             view = self._views.get(index)
             if view is None:
                 view = KINDS[self.step.type].console(
@@ -357,7 +359,7 @@ class SessionScreen(Screen[None]):
 
     def action_home(self) -> None:
         """Back home; text still in a capture box goes to the recovery file, and is said."""
-        kept = self.app.keep_unsaved_on(self)
+        kept = host(self).keep_unsaved_on(self)
         self.app.pop_screen()
         if kept is not None:
             where = kept.path if kept.path is not None else kept.problem
@@ -386,7 +388,7 @@ class SessionScreen(Screen[None]):
         if (
             form is not None
             and self.editor.update_details(
-                form["title"], form["facilitator"], form["organisation"], form["participants"]
+                form.title, form.facilitator, form.organisation, form.participants
             )
             is not None
         ):

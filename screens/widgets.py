@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 from workshop.model import Session, Statement
 
 
-def let_go_of_removed_widgets(app: App) -> None:
+def let_go_of_removed_widgets(app: App[Any]) -> None:
     """Drop what still points at widgets that were removed, so that they can be freed.
 
     Textual keeps removed widgets alive in three places it prunes only rarely (Textual
@@ -153,7 +153,9 @@ class StatementList(OptionList):
         if before is not None and self.scrollable_content_region:
             padding = self.get_component_styles("option-list--option").padding
             width = self.scrollable_content_region.width - self._get_left_gutter_width()
-            height = self._get_visual(option).get_height(self.styles, width - padding.width)
+            # As Textual's own OptionList measures an option (its stub asks for a RulesMap).
+            styles = self.styles
+            height = self._get_visual(option).get_height(styles, width - padding.width)  # type: ignore[arg-type]
             if height + option._divider == before:
                 cache = self._option_render_cache
                 for key in [key for key in cache.keys() if key[0] is option]:

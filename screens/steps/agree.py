@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, ListItem, ListView, Static
 
-from screens.dialogs import AgreementDialog
+from screens.dialogs import AgreementDialog, AgreementForm
 from screens.editor import SessionEditor
 from screens.steps.base import AudienceView, StepView, agreement_content
 from screens.widgets import (
@@ -102,13 +102,11 @@ class AgreeView(StepView):
         if not self.read_only:
             self.app.push_screen(AgreementDialog(self.tags, tag_title=self.tag_title), self._added)
 
-    def _added(self, form: dict | None) -> None:
+    def _added(self, form: AgreementForm | None) -> None:
         if form is None:
             return
         agreement = self.changed(
-            self.editor.add_agreement(
-                form["text"], form["tag"], form["owner"], form["due"], step=self.step.key
-            )
+            self.editor.add_agreement(form.text, form.tag, form.owner, form.due, step=self.step.key)
         )
         if agreement is not None:
             self.undo_stack.append(("add", agreement))
@@ -123,13 +121,11 @@ class AgreeView(StepView):
         dialog = AgreementDialog(self.tags, old, self.tag_title)
         self.app.push_screen(dialog, lambda form: self._edited(old, form))
 
-    def _edited(self, old: Agreement, form: dict | None) -> None:
+    def _edited(self, old: Agreement, form: AgreementForm | None) -> None:
         if form is None:
             return
         new = self.changed(
-            self.editor.edit_agreement(
-                old.id, form["text"], form["tag"], form["owner"], form["due"]
-            )
+            self.editor.edit_agreement(old.id, form.text, form.tag, form.owner, form.due)
         )
         if new is not None:
             self.undo_stack.append(("edit", old))

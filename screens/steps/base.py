@@ -15,6 +15,7 @@ from textual.widgets import Label, Static
 from screens.editor import SessionEditor
 from screens.messages import SessionChanged
 from screens.widgets import (
+    BarRows,
     StepText,
     side_class,
     tag_labels,
@@ -123,7 +124,7 @@ def said(statement: Statement, session: Session) -> Content:
     return Content.assemble(*parts)
 
 
-def count_rows(session: Session, taxonomy_key: str, scenario: Scenario):  # noqa: ANN201
+def count_rows(session: Session, taxonomy_key: str, scenario: Scenario) -> BarRows:
     """Bar rows for the tag counts of one taxonomy: per tag, one bar per side."""
     taxonomy = scenario.taxonomy(taxonomy_key)
     if taxonomy is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -291,7 +291,7 @@ class CaptureView(StepView):
     def _rebuild_column(self, side: str) -> None:
         self.column(side).list.reset(self._of_step(side))
 
-    def on_key(self, event) -> None:  # noqa: ANN001
+    def on_key(self, event: events.Key) -> None:
         taxonomy = self.scenario.taxonomy(self.step.taxonomy)
         statement = self._highlighted()
         if taxonomy is None or statement is None or not event.character:

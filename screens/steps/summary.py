@@ -8,6 +8,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Markdown
 
+from screens.host import console_of
 from screens.steps.base import AudienceView, StepView, agreement_text, count_rows
 from screens.widgets import (
     Bars,
@@ -42,7 +43,7 @@ class SummaryView(StepView):
         return True
 
     def action_export(self) -> None:
-        self.screen.action_export()
+        console_of(self).action_export()
 
     def action_part(self, delta: int) -> None:
         """Bring the next (or previous) part to the top, and the room's view with it;
@@ -71,7 +72,7 @@ class SummaryView(StepView):
         self.query_one(VerticalScroll).focus()
 
     def refresh_view(self) -> None:
-        self.query_one(SummaryParts).show(self.session, self.screen.elapsed())
+        self.query_one(SummaryParts).show(self.session, console_of(self).elapsed())
 
     def resume(self) -> None:
         self.refresh_view()
