@@ -122,7 +122,7 @@ class WorkshopApp(App[None]):
                 self._submitting = self._unsaved_on(screen)
             elif focused is not None:
                 self._submitting = [item for item in [self._unsaved_in(screen, focused)] if item]
-        except Exception:  # noqa: BLE001 - a key must never fail on this note
+        except Exception:  # a key must never fail on this note
             pass
 
     @property
@@ -209,7 +209,7 @@ class WorkshopApp(App[None]):
         being submitted) to the recovery file; never raises."""
         try:
             found = [item for screen in self.screen_stack for item in self._unsaved_on(screen)]
-        except Exception:  # noqa: BLE001 - on the way out, a broken screen loses only itself
+        except Exception:  # on the way out, a broken screen loses only itself
             found = []
         if crashed:
             found += self._submitting
@@ -223,7 +223,7 @@ class WorkshopApp(App[None]):
         written (or why none could be), None when there was nothing to keep."""
         try:
             found = [item for item in self._unsaved_on(screen) if item not in self._unsaved]
-        except Exception:  # noqa: BLE001 - leaving a screen must not fail on this
+        except Exception:  # leaving a screen must not fail on this
             return None
         if not found:
             return None

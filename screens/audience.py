@@ -140,7 +140,7 @@ class AudienceScreen(Screen[None]):
         """Check the session file; re-read and redraw when it changed. Never raises."""
         try:
             await self._follow()
-        except Exception as error:  # noqa: BLE001 - the room never sees a traceback
+        except Exception as error:  # the room never sees a traceback
             self.log.error("audience view", error)
             self._say(
                 "Something went wrong",

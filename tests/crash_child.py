@@ -121,7 +121,7 @@ def worker(data_dir: Path, session_id: str, command: list[str]) -> None:
             run(data_dir, session_id, int(command[1]))
         else:
             crash(data_dir, session_id, command[1], command[2], (command[3:] or [None])[0])
-    except BaseException:  # noqa: BLE001 - reported to the test, which fails on it
+    except BaseException:  # reported to the test, which fails on it
         say("error", traceback.format_exc())
         code = 1
     os._exit(code)

@@ -399,7 +399,7 @@ async def test_a_pipe_named_settings_does_not_hang_the_start(data_dir: Path) -> 
 
 
 async def test_home_offers_only_what_can_be_done(data_dir: Path) -> None:
-    def offered(app) -> set[str]:  # noqa: ANN001
+    def offered(app) -> set[str]:
         return {b.action for _, b, _, _ in app.screen.active_bindings.values() if b.show}
 
     app = build_app(data_dir, clock=Clock())

@@ -77,15 +77,15 @@ def html_text(path: Path) -> str:
     return "".join(parser.text)
 
 
-def messages(app) -> list[str]:  # noqa: ANN001
+def messages(app) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
 
-def problem(app) -> str:  # noqa: ANN001
+def problem(app) -> str:
     return str(app.screen.query_one("#problem", Static).render())
 
 
-async def open_dialog(pilot, key: str = "x") -> ExportDialog:  # noqa: ANN001
+async def open_dialog(pilot, key: str = "x") -> ExportDialog:
     await pilot.press(key)
     await pilot.pause()
     dialog = pilot.app.screen
@@ -93,20 +93,20 @@ async def open_dialog(pilot, key: str = "x") -> ExportDialog:  # noqa: ANN001
     return dialog
 
 
-async def set_path(pilot, text: str) -> None:  # noqa: ANN001
+async def set_path(pilot, text: str) -> None:
     box = pilot.app.screen.query_one("#path", LineInput)
     box.value = text
     box.focus()
     await pilot.pause()
 
 
-async def export(pilot) -> None:  # noqa: ANN001
+async def export(pilot) -> None:
     await pilot.click("#export")
     await pilot.pause()
     await pilot.pause()
 
 
-async def type_line(pilot, text: str) -> None:  # noqa: ANN001
+async def type_line(pilot, text: str) -> None:
     await pilot.press(*text, "enter")
     await pilot.pause()
 

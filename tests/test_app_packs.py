@@ -18,7 +18,7 @@ from workshop.transcript import dumps, to_transcript
 PACKS = Path(__file__).parent / "packs"
 
 
-async def start(pilot, scenario_id: str, title: str) -> SessionScreen:  # noqa: ANN001
+async def start(pilot, scenario_id: str, title: str) -> SessionScreen:
     await pilot.press("n")
     await pilot.pause()
     pilot.app.screen.query_one("#scenario", Select).value = scenario_id

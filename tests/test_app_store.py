@@ -41,7 +41,7 @@ def stored_session(data_dir: Path, capture: bool = True) -> str:
     return session.id
 
 
-def home_problems(app) -> str:  # noqa: ANN001
+def home_problems(app) -> str:
     return str(app.screen.query_one("#home-problem-lines").render())
 
 

@@ -36,7 +36,7 @@ def seed(data_dir: Path, scenario: Scenario, title: str = "Acme CRM team") -> st
     return session.id
 
 
-def room(app) -> AudienceScreen:  # noqa: ANN001
+def room(app) -> AudienceScreen:
     screen = app.screen
     assert isinstance(screen, AudienceScreen)
     return screen

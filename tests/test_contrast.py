@@ -165,7 +165,7 @@ notes = "Never shown."
 '''
 
 
-def cells(app) -> list[tuple[str, Color, Color, bool]]:  # noqa: ANN001
+def cells(app) -> list[tuple[str, Color, Color, bool]]:
     """Every visible character on screen: (text, foreground, background, dim)."""
     update = app.screen._compositor.render_full_update()
     background = Color.parse(variables()["background"])
@@ -209,7 +209,7 @@ def seeded(data_dir: Path, pack_dir: Path | None = None) -> tuple[Store, dict[st
     return store, ids
 
 
-async def measure(app, what: str) -> list[str]:  # noqa: ANN001
+async def measure(app, what: str) -> list[str]:
     """Render the audience view; say each character below the minimum ratio or dim."""
     problems = []
     for text, fg, bg, dim in cells(app):

@@ -27,7 +27,7 @@ from workshop.transcript import dumps, to_transcript
 
 
 @pytest.fixture
-def session(store: Store, scenarios: dict[str, Scenario]):  # noqa: ANN201
+def session(store: Store, scenarios: dict[str, Scenario]):
     return store.load_session(mars_venus_session(store, scenarios["mars-venus"]))
 
 

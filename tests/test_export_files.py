@@ -63,7 +63,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return data_dir, "b16b16b1"
 
 
-def workshop(data_dir: Path, *args: str, **kwargs) -> subprocess.CompletedProcess[str]:  # noqa: ANN003
+def workshop(data_dir: Path, *args: str, **kwargs) -> subprocess.CompletedProcess[str]:
     """Run the console script to its end (a hang fails the test, it never blocks it)."""
     kwargs.setdefault("stdout", subprocess.PIPE)
     kwargs.setdefault("stderr", subprocess.PIPE)
@@ -76,7 +76,7 @@ def workshop(data_dir: Path, *args: str, **kwargs) -> subprocess.CompletedProces
     )
 
 
-def start(data_dir: Path, *args: str, **kwargs) -> subprocess.Popen[bytes]:  # noqa: ANN003
+def start(data_dir: Path, *args: str, **kwargs) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [WORKSHOP, "--data-dir", str(data_dir), *args],
         stdout=subprocess.DEVNULL,

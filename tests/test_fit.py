@@ -27,7 +27,7 @@ def size_id(size: tuple[int, int]) -> str:
     return f"{size[0]}x{size[1]}"
 
 
-def check(app, view, step, title) -> list[str]:  # noqa: ANN001
+def check(app, view, step, title) -> list[str]:
     screen = app.screen
     problems = unreachable(screen, view) + text_shown(screen, app, view, step)
     if not on_screen(screen, title):

@@ -13,18 +13,18 @@ from tests.conftest import Clock
 from tests.pilot import go_to, new_session, run_command, until
 
 
-async def at_step(pilot, key: str) -> None:  # noqa: ANN001
+async def at_step(pilot, key: str) -> None:
     """A new Mars & Venus session, at step `key`, settled."""
     await new_session(pilot)
     await go_to(pilot, key)
     await pilot.pause()
 
 
-def bar_text(app) -> str:  # noqa: ANN001
+def bar_text(app) -> str:
     return str(app.screen.query_one(KeyBar).render())
 
 
-def descriptions(app) -> list[str]:  # noqa: ANN001
+def descriptions(app) -> list[str]:
     return [description for _, _, description, _ in app.screen.query_one(KeyBar).shown()]
 
 

@@ -71,7 +71,7 @@ def seed(data_dir: Path, scenario_id: str, agreements: int) -> tuple[Store, Sess
     return store, session, scenario
 
 
-def seeded_app(name: str, scenario_id: str = "mars-venus"):  # noqa: ANN201
+def seeded_app(name: str, scenario_id: str = "mars-venus"):
     """An app on a fixed data dir holding one session with statements, tags and agreements."""
     data_dir = SNAPSHOT_DATA / name
     store, _, _ = seed(data_dir, scenario_id, agreements=2)
@@ -81,10 +81,10 @@ def seeded_app(name: str, scenario_id: str = "mars-venus"):  # noqa: ANN201
     return app
 
 
-def at_step(key: str, *keys: str):  # noqa: ANN201
+def at_step(key: str, *keys: str):
     """A run_before that resumes the session and goes to step `key`, then presses `keys`."""
 
-    async def run_before(pilot) -> None:  # noqa: ANN001
+    async def run_before(pilot) -> None:
         await pilot.press("enter")
         await pilot.pause()
         screen = pilot.app.screen
@@ -142,7 +142,7 @@ class TestMarsVenusSteps:
     def test_home(self, snap_compare) -> None:
         app = seeded_app("mv-home")
 
-        async def run_before(pilot) -> None:  # noqa: ANN001
+        async def run_before(pilot) -> None:
             await pilot.pause()
 
         assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)

@@ -29,7 +29,7 @@ def console() -> Iterator[list[Store]]:
         store.close_all()
 
 
-def seeded_audience(name: str, console: list[Store], step: str, scenario_id: str = "mars-venus"):  # noqa: ANN201
+def seeded_audience(name: str, console: list[Store], step: str, scenario_id: str = "mars-venus"):
     """An audience app on a fixed data dir; the session is held open at `step` by a store."""
     data_dir = SNAPSHOT_DATA / name
     store, session, scenario = seed(data_dir, scenario_id, agreements=1)
@@ -77,7 +77,7 @@ class TestAudienceSteps:
         app = seeded_audience("waiting", console, "self-talk")
         console.pop().close_all()
 
-        async def run_before(pilot) -> None:  # noqa: ANN001
+        async def run_before(pilot) -> None:
             await room_settles(pilot, "waiting")
 
         assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
