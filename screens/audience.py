@@ -27,9 +27,9 @@ from screens.widgets import (
     put,
 )
 from workshop import presence
-from workshop.compat import check_resume
 from workshop.errors import AmbiguousSessionId, SessionDamaged, SessionNotFound
 from workshop.model import Scenario, Session, Step
+from workshop.resume import check_resume
 from workshop.store import Store
 from workshop.text import clock_text
 

@@ -21,9 +21,9 @@ from screens.steps import KINDS
 from screens.steps.base import StepView
 from screens.steps.brief import BriefView
 from screens.widgets import KeyBar, let_go_of_removed_widgets, put
-from workshop.compat import check_resume
 from workshop.errors import WorkshopError
 from workshop.model import Scenario, Session, Step
+from workshop.resume import check_resume
 from workshop.store import Store
 from workshop.text import clock_text
 

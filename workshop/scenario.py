@@ -72,7 +72,7 @@ _ALL_STEP_FIELDS = _STEP_COMMON + tuple(
     dict.fromkeys(field for fields in _STEP_FIELDS.values() for field in fields)
 )
 
-Path_ = tuple[str | int, ...]
+TomlPath = tuple[str | int, ...]
 """Where a value sits in the pack, e.g. ("steps", 2, "timebox")."""
 
 
@@ -117,13 +117,13 @@ class _Lines:
 
     def __init__(self, source: str) -> None:
         self.lines = source.split("\n")
-        self.at: dict[Path_, int] = {}
+        self.at: dict[TomlPath, int] = {}
         """The line where each table or key is defined."""
         self.twice: dict[int, str] = {}
         """Lines that define a key or table again: line -> what, e.g. "key 'id' is set twice"."""
         self.unclosed: tuple[int, str] | None = None
         """Where a string or bracket opens that is never closed: (line, what)."""
-        self._counts: dict[Path_, int] = {}
+        self._counts: dict[TomlPath, int] = {}
         self._scan(source)
 
     def _scan(self, source: str) -> None:
@@ -169,7 +169,7 @@ class _Lines:
             self.unclosed = (line_at(opened), f"the {state} string here is never closed")
         elif brackets:
             self.unclosed = (line_at(brackets[0]), "this bracket is never closed")
-        table: Path_ = ()
+        table: TomlPath = ()
         for number, line in enumerate(self.lines, start=1):
             if not top[number]:
                 continue
@@ -186,17 +186,19 @@ class _Lines:
             elif match := _KEY_LINE.match(line):
                 self._define((*table, *_parts(match.group(1))), number, "key")
 
-    def _resolve(self, parts: tuple[str, ...]) -> Path_:
+    def _resolve(self, parts: tuple[str, ...]) -> TomlPath:
         """The path of a header's dotted name: each array of tables but the last part
         stands for its latest element."""
-        path: Path_ = ()
+        path: TomlPath = ()
         for part in parts[:-1]:
             path = (*path, part)
             if path in self._counts:
                 path = (*path, self._counts[path] - 1)
         return (*path, *parts[-1:])
 
-    def _define(self, path: Path_, number: int, kind: str, array_of_tables: bool = False) -> None:
+    def _define(
+        self, path: TomlPath, number: int, kind: str, array_of_tables: bool = False
+    ) -> None:
         first = self.at.get(path)
         if first is not None and not (array_of_tables and path in self._counts):
             if kind == "key":
@@ -206,7 +208,7 @@ class _Lines:
             self.twice.setdefault(number, f"{what} (first at line {first})")
         self.at.setdefault(path, number)
 
-    def line_of(self, path: Path_) -> int | None:
+    def line_of(self, path: TomlPath) -> int | None:
         """The line of `path`, else of the nearest enclosing table or key that has one."""
         while path:
             if path in self.at:
@@ -319,7 +321,7 @@ class _Checker:
         self.name = name
         self.source = source
         self.problems: list[tuple[int, str]] = []
-        self._misspelt: set[tuple[Path_, str]] = set()
+        self._misspelt: set[tuple[TomlPath, str]] = set()
         """(table, field) pairs already reported as misspelt, so not also as missing."""
 
     @cached_property
@@ -327,7 +329,7 @@ class _Checker:
         """Where each key is: scanned only once a problem needs a line number."""
         return _Lines(self.source)
 
-    def add(self, message: str, path: Path_ = ()) -> None:
+    def add(self, message: str, path: TomlPath = ()) -> None:
         """Record `message` at the line of `path` (no line for the empty path), made safe
         to print: it may quote the pack."""
         line = self.lines.line_of(path)
@@ -341,7 +343,7 @@ class _Checker:
     def unknown(
         self,
         table: dict[str, Any],
-        path: Path_,
+        path: TomlPath,
         label: str,
         known: tuple[str, ...],
         elsewhere: dict[str, str] | None = None,
@@ -363,7 +365,7 @@ class _Checker:
                 self._misspelt.add((path, close[0]))
             self.add(f"{label}unknown field {printable_key(field)}{hint}", (*path, field))
 
-    def missing(self, label: str, field: str, path: Path_, note: str = "") -> None:
+    def missing(self, label: str, field: str, path: TomlPath, note: str = "") -> None:
         """Report that the table at `path` lacks `field`, unless a misspelling was reported."""
         if (path, field) not in self._misspelt:
             self.add(f"{label}missing field '{field}'{note}", path)
@@ -372,7 +374,7 @@ class _Checker:
         self,
         table: dict[str, Any],
         field: str,
-        path: Path_,
+        path: TomlPath,
         label: str,
         required: bool = False,
         line: bool = False,
@@ -398,7 +400,7 @@ class _Checker:
             return ""
         return cleaned
 
-    def key(self, table: dict[str, Any], path: Path_, label: str, field: str = "key") -> str:
+    def key(self, table: dict[str, Any], path: TomlPath, label: str, field: str = "key") -> str:
         """The `key` of a table, checked to be a lowercase identifier."""
         value = table.get(field)
         if value is None:
@@ -421,7 +423,7 @@ class _Checker:
         return value
 
     def tables(
-        self, parent: dict[str, Any], field: str, path: Path_, label: str, most: int = MAX_LABELS
+        self, parent: dict[str, Any], field: str, path: TomlPath, label: str, most: int = MAX_LABELS
     ) -> list[Any]:
         """The list of at most `most` tables under `field` (each entry checked to be a table
         by the caller)."""
@@ -442,7 +444,7 @@ class _Checker:
             return []
         return value
 
-    def str_list(self, table: dict[str, Any], field: str, path: Path_, label: str) -> list[str]:
+    def str_list(self, table: dict[str, Any], field: str, path: TomlPath, label: str) -> list[str]:
         """A list of text values, e.g. `sides = ["marketing", "it"]`."""
         value = table.get(field, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -476,7 +478,7 @@ def _kind(value: Any) -> str:
     return "a date or time"
 
 
-def _dotted(path: Path_, field: str) -> str:
+def _dotted(path: TomlPath, field: str) -> str:
     return ".".join([*(p for p in path if isinstance(p, str)), field])
 
 
@@ -488,54 +490,54 @@ def _named(what: str, index: int, table: dict[str, Any]) -> str:
     return f"{what} {index + 1}: "
 
 
-def _build(data: dict[str, Any], c: _Checker, origin: str, path: str) -> Scenario | None:
+def _build(data: dict[str, Any], check: _Checker, origin: str, path: str) -> Scenario | None:
     for field in data:
         if field in _TOP_FIELDS:
             continue
         if field in _SCENARIO_FIELDS:
-            c.add(f"field '{field}' belongs in the [scenario] table", (field,))
+            check.add(f"field '{field}' belongs in the [scenario] table", (field,))
             continue
         close = difflib.get_close_matches(field, _TOP_FIELDS, n=1, cutoff=0.6)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        c.add(f"unknown table or field {printable_key(field)}{hint}", (field,))
+        check.add(f"unknown table or field {printable_key(field)}{hint}", (field,))
 
     head = data.get("scenario")
     if head is None:
-        c.add("missing the [scenario] table (id, version, title, language, summary)")
+        check.add("missing the [scenario] table (id, version, title, language, summary)")
         head = {}
     elif not isinstance(head, dict):
-        c.add("'scenario' must be a [scenario] table", ("scenario",))
+        check.add("'scenario' must be a [scenario] table", ("scenario",))
         head = {}
-    where: Path_ = ("scenario",)
+    where: TomlPath = ("scenario",)
     label = "scenario: "
-    c.unknown(head, where, label, _SCENARIO_FIELDS)
-    sid = c.key(head, where, label, field="id") if head else ""
-    version = c.text(head, "version", where, label, required=bool(head), line=True)
-    title = c.text(head, "title", where, label, required=bool(head), line=True)
-    language = c.text(head, "language", where, label, line=True) or "en"
+    check.unknown(head, where, label, _SCENARIO_FIELDS)
+    sid = check.key(head, where, label, field="id") if head else ""
+    version = check.text(head, "version", where, label, required=bool(head), line=True)
+    title = check.text(head, "title", where, label, required=bool(head), line=True)
+    language = check.text(head, "language", where, label, line=True) or "en"
     if not _LANGUAGE.fullmatch(language):
-        c.add(
+        check.add(
             f"{label}language {printable_key(language)} must be a language code "
             'such as "en" or "pt-BR"',
             (*where, "language"),
         )
-    summary = c.text(head, "summary", where, label)
+    summary = check.text(head, "summary", where, label)
 
-    sides = _sides(data, c)
-    taxonomies = _taxonomies(data, c)
+    sides = _sides(data, check)
+    taxonomies = _taxonomies(data, check)
     steps: list[Step] = []
     earlier: dict[str, Step] = {}
     has_capture = False
-    raw_steps = c.tables(data, "steps", (), "", most=MAX_STEPS)
+    raw_steps = check.tables(data, "steps", (), "", most=MAX_STEPS)
     if not raw_steps and isinstance(data.get("steps", []), list):
-        c.add("the pack defines no [[steps]]", ("steps",))
+        check.add("the pack defines no [[steps]]", ("steps",))
     for i, raw in enumerate(raw_steps):
         has_capture = has_capture or bool(steps and steps[-1].type == "capture")
-        step = _step(c, i, raw, sides, taxonomies, earlier, has_capture)
+        step = _step(check, i, raw, sides, taxonomies, earlier, has_capture)
         if step is not None:
             steps.append(step)
             earlier.setdefault(step.key, step)
-    if c.problems:
+    if check.problems:
         return None
     return Scenario(
         id=sid,
@@ -551,22 +553,22 @@ def _build(data: dict[str, Any], c: _Checker, origin: str, path: str) -> Scenari
     )
 
 
-def _sides(data: dict[str, Any], c: _Checker) -> list[Side]:
+def _sides(data: dict[str, Any], check: _Checker) -> list[Side]:
     sides: list[Side] = []
     seen: set[str] = set()
-    raw_sides = c.tables(data, "sides", (), "")
+    raw_sides = check.tables(data, "sides", (), "")
     for i, raw in enumerate(raw_sides):
-        where: Path_ = ("sides", i)
+        where: TomlPath = ("sides", i)
         if not isinstance(raw, dict):
-            c.add(f"side {i + 1} must be a [[sides]] table", where)
+            check.add(f"side {i + 1} must be a [[sides]] table", where)
             continue
         label = _named("side", i, raw)
-        c.unknown(raw, where, label, _SIDE_FIELDS)
-        key = c.key(raw, where, label)
+        check.unknown(raw, where, label, _SIDE_FIELDS)
+        key = check.key(raw, where, label)
         if key and key in seen:
-            c.add(f"{label}the side key '{key}' is used twice", (*where, "key"))
+            check.add(f"{label}the side key '{key}' is used twice", (*where, "key"))
         elif key == "total":
-            c.add(
+            check.add(
                 f"{label}the side key 'total' is reserved for the counts of all sides",
                 (*where, "key"),
             )
@@ -574,45 +576,45 @@ def _sides(data: dict[str, Any], c: _Checker) -> list[Side]:
         sides.append(
             Side(
                 key,
-                c.text(raw, "label", where, label, required=True, line=True),
-                c.text(raw, "role", where, label, line=True),
+                check.text(raw, "label", where, label, required=True, line=True),
+                check.text(raw, "role", where, label, line=True),
             )
         )
     if not raw_sides and isinstance(data.get("sides", []), list):
-        c.add("the pack defines no [[sides]]", ("sides",))
+        check.add("the pack defines no [[sides]]", ("sides",))
     return sides
 
 
-def _taxonomies(data: dict[str, Any], c: _Checker) -> list[Taxonomy]:
+def _taxonomies(data: dict[str, Any], check: _Checker) -> list[Taxonomy]:
     taxonomies: list[Taxonomy] = []
     tag_keys: dict[str, str] = {}
     seen: set[str] = set()
-    for i, raw in enumerate(c.tables(data, "taxonomies", (), "")):
-        where: Path_ = ("taxonomies", i)
+    for i, raw in enumerate(check.tables(data, "taxonomies", (), "")):
+        where: TomlPath = ("taxonomies", i)
         if not isinstance(raw, dict):
-            c.add(f"taxonomy {i + 1} must be a [[taxonomies]] table", where)
+            check.add(f"taxonomy {i + 1} must be a [[taxonomies]] table", where)
             continue
         label = _named("taxonomy", i, raw)
-        c.unknown(raw, where, label, _TAXONOMY_FIELDS)
-        key = c.key(raw, where, label)
+        check.unknown(raw, where, label, _TAXONOMY_FIELDS)
+        key = check.key(raw, where, label)
         if key and key in seen:
-            c.add(f"{label}the taxonomy key '{key}' is used twice", (*where, "key"))
+            check.add(f"{label}the taxonomy key '{key}' is used twice", (*where, "key"))
         seen.add(key)
-        raw_tags = c.tables(raw, "tags", where, label)
+        raw_tags = check.tables(raw, "tags", where, label)
         if not raw_tags and isinstance(raw.get("tags", []), list):
-            c.add(f"{label}needs at least one [[taxonomies.tags]]", (*where, "tags"))
+            check.add(f"{label}needs at least one [[taxonomies.tags]]", (*where, "tags"))
         tags: list[Tag] = []
         hotkeys: dict[str, str] = {}
         for j, raw_tag in enumerate(raw_tags):
-            tw: Path_ = (*where, "tags", j)
+            tw: TomlPath = (*where, "tags", j)
             if not isinstance(raw_tag, dict):
-                c.add(f"{label}tag {j + 1} must be a [[taxonomies.tags]] table", tw)
+                check.add(f"{label}tag {j + 1} must be a [[taxonomies.tags]] table", tw)
                 continue
             tlabel = f"{label[:-2]}, {_named('tag', j, raw_tag)}"
-            c.unknown(raw_tag, tw, tlabel, _TAG_FIELDS)
-            tkey = c.key(raw_tag, tw, tlabel)
+            check.unknown(raw_tag, tw, tlabel, _TAG_FIELDS)
+            tkey = check.key(raw_tag, tw, tlabel)
             if tkey and tkey in tag_keys:
-                c.add(
+                check.add(
                     f"{tlabel}the tag key '{tkey}' is already used in taxonomy '{tag_keys[tkey]}' "
                     "(tag keys must be unique across the pack)",
                     (*tw, "key"),
@@ -623,14 +625,14 @@ def _taxonomies(data: dict[str, Any], c: _Checker) -> list[Taxonomy]:
             if isinstance(hotkey, int) and not isinstance(hotkey, bool):
                 hotkey = str(hotkey)
             if hotkey is None:
-                c.missing(tlabel, "hotkey", tw)
+                check.missing(tlabel, "hotkey", tw)
                 hotkey = ""
             elif not isinstance(hotkey, str) or not re.fullmatch(r"[1-9]", hotkey):
-                c.add(f"{tlabel}field 'hotkey' must be one digit from 1 to 9", (*tw, "hotkey"))
+                check.add(f"{tlabel}field 'hotkey' must be one digit from 1 to 9", (*tw, "hotkey"))
                 hotkey = ""
             else:
                 if hotkey in hotkeys:
-                    c.add(
+                    check.add(
                         f"{tlabel}hotkey '{hotkey}' is already used by tag '{hotkeys[hotkey]}' "
                         "in this taxonomy",
                         (*tw, "hotkey"),
@@ -640,18 +642,18 @@ def _taxonomies(data: dict[str, Any], c: _Checker) -> list[Taxonomy]:
             tags.append(
                 Tag(
                     tkey,
-                    c.text(raw_tag, "label", tw, tlabel, required=True, line=True),
+                    check.text(raw_tag, "label", tw, tlabel, required=True, line=True),
                     hotkey,
-                    c.text(raw_tag, "definition", tw, tlabel),
+                    check.text(raw_tag, "definition", tw, tlabel),
                 )
             )
-        title = c.text(raw, "title", where, label, line=True) or key
+        title = check.text(raw, "title", where, label, line=True) or key
         taxonomies.append(Taxonomy(key, title, tuple(tags)))
     return taxonomies
 
 
 def _step(
-    c: _Checker,
+    check: _Checker,
     i: int,
     raw: Any,
     sides: list[Side],
@@ -660,9 +662,9 @@ def _step(
     has_capture: bool,
 ) -> Step | None:
     """The `i`-th step; `earlier` steps by key, `has_capture`: one of them is a capture step."""
-    where: Path_ = ("steps", i)
+    where: TomlPath = ("steps", i)
     if not isinstance(raw, dict):
-        c.add(f"step {i + 1} must be a [[steps]] table", where)
+        check.add(f"step {i + 1} must be a [[steps]] table", where)
         return None
     label = _named("step", i, raw)
     kind = raw.get("type")
@@ -675,19 +677,19 @@ def _step(
         for field in _ALL_STEP_FIELDS
         if field not in known
     }
-    c.unknown(raw, where, label, known, elsewhere)
-    key = c.key(raw, where, label)
+    check.unknown(raw, where, label, known, elsewhere)
+    key = check.key(raw, where, label)
 
-    def at(field: str) -> Path_:
+    def at(field: str) -> TomlPath:
         return (*where, field)
 
     if key and key in earlier:
-        c.add(f"{label}the step key '{key}' is used twice", at("key"))
-    kind = c.text(raw, "type", where, label, required=True, line=True)
+        check.add(f"{label}the step key '{key}' is used twice", at("key"))
+    kind = check.text(raw, "type", where, label, required=True, line=True)
     if kind and kind not in STEP_TYPES:
         close = difflib.get_close_matches(kind, STEP_TYPES, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'? " if close else ""
-        c.add(
+        check.add(
             f"{label}unknown step type {printable_key(kind)} "
             f"({hint}use one of: {', '.join(STEP_TYPES)})",
             at("type"),
@@ -697,38 +699,38 @@ def _step(
         """Whether the step sets `field` and its type takes it."""
         return field in raw and field in known
 
-    title = c.text(raw, "title", where, label, required=True, line=True)
-    timebox = _timebox(c, raw, where, label)
+    title = check.text(raw, "title", where, label, required=True, line=True)
+    timebox = _timebox(check, raw, where, label)
 
     side_keys = [s.key for s in sides]
-    step_sides = c.str_list(raw, "sides", where, label) if has("sides") else []
+    step_sides = check.str_list(raw, "sides", where, label) if has("sides") else []
     for side in step_sides:
         if side not in side_keys:
-            c.add(
+            check.add(
                 f"{label}{printable_key(side)} is not a side of this pack "
                 f"(sides: {', '.join(side_keys)})",
                 at("sides"),
             )
     if kind == "capture" and not step_sides and isinstance(raw.get("sides", []), list):
         example = ", ".join(f'"{k}"' for k in side_keys) or '"a-side-key"'
-        c.add(f"{label}a capture step needs 'sides', e.g. sides = [{example}]", at("sides"))
+        check.add(f"{label}a capture step needs 'sides', e.g. sides = [{example}]", at("sides"))
 
     taxonomy = raw.get("taxonomy") if has("taxonomy") else None
     tax_keys = [t.key for t in taxonomies]
     if taxonomy is not None and not isinstance(taxonomy, str):
-        c.add(f"{label}field 'taxonomy' must be text, not {_kind(taxonomy)}", at("taxonomy"))
+        check.add(f"{label}field 'taxonomy' must be text, not {_kind(taxonomy)}", at("taxonomy"))
         taxonomy = None
     elif taxonomy is not None and taxonomy not in tax_keys:
         defined = f" (taxonomies: {', '.join(tax_keys)})" if tax_keys else ""
-        c.add(
+        check.add(
             f"{label}tags with taxonomy {printable_key(taxonomy)}, "
             f"which the pack does not define{defined}",
             at("taxonomy"),
         )
     if kind == "tag" and "taxonomy" not in raw:
-        c.add(f"{label}a tag step needs 'taxonomy'", where)
+        check.add(f"{label}a tag step needs 'taxonomy'", where)
 
-    source = c.str_list(raw, "source", where, label) if has("source") else []
+    source = check.str_list(raw, "source", where, label) if has("source") else []
     for ref in source:
         target = earlier.get(ref)
         if target is not None and target.type == "capture":
@@ -739,37 +741,39 @@ def _step(
             problem = "is this step itself"
         else:
             problem = "is not an earlier step of this pack"
-        c.add(f"{label}source {printable_key(ref)} {problem}", at("source"))
+        check.add(f"{label}source {printable_key(ref)} {problem}", at("source"))
     if kind == "tag" and "source" not in raw and not has_capture:
-        c.add(f"{label}a tag step needs an earlier capture step whose statements it walks", where)
+        check.add(
+            f"{label}a tag step needs an earlier capture step whose statements it walks", where
+        )
 
-    show = c.str_list(raw, "show", where, label) if has("show") else []
+    show = check.str_list(raw, "show", where, label) if has("show") else []
     for part in show:
         if part not in SUMMARY_PARTS:
-            c.add(
+            check.add(
                 f"{label}cannot show {printable_key(part)} (use: {', '.join(SUMMARY_PARTS)})",
                 at("show"),
             )
     if kind == "summary" and "counts" in show and "taxonomy" not in raw:
-        c.add(f"{label}a summary that shows 'counts' needs 'taxonomy'", at("show"))
+        check.add(f"{label}a summary that shows 'counts' needs 'taxonomy'", at("show"))
 
     scale = raw.get("scale", 3) if has("scale") else 3
     if isinstance(scale, bool) or not isinstance(scale, int) or not 1 <= scale <= MAX_SCALE:
-        c.add(f"{label}field 'scale' must be a whole number from 1 to {MAX_SCALE}", at("scale"))
+        check.add(f"{label}field 'scale' must be a whole number from 1 to {MAX_SCALE}", at("scale"))
         scale = 3
-    items = _items(c, raw, where, label) if has("items") else []
+    items = _items(check, raw, where, label) if has("items") else []
     if kind == "rating" and "items" not in raw:
-        c.add(f"{label}a rating step needs at least one [[steps.items]]", where)
+        check.add(f"{label}a rating step needs at least one [[steps.items]]", where)
 
     return Step(
         key=key,
         title=title,
         type=kind,
         timebox=timebox,
-        text=c.text(raw, "text", where, label),
-        notes=c.text(raw, "notes", where, label),
-        reveal=c.text(raw, "reveal", where, label) if has("reveal") else "",
-        prompt=c.text(raw, "prompt", where, label, line=True) if has("prompt") else "",
+        text=check.text(raw, "text", where, label),
+        notes=check.text(raw, "notes", where, label),
+        reveal=check.text(raw, "reveal", where, label) if has("reveal") else "",
+        prompt=check.text(raw, "prompt", where, label, line=True) if has("prompt") else "",
         sides=tuple(step_sides),
         taxonomy=taxonomy,
         source=tuple(source),
@@ -779,11 +783,11 @@ def _step(
     )
 
 
-def _timebox(c: _Checker, raw: dict[str, Any], where: Path_, label: str) -> float:
+def _timebox(check: _Checker, raw: dict[str, Any], where: TomlPath, label: str) -> float:
     """The step's timebox in minutes: a positive, finite number up to MAX_TIMEBOX."""
     timebox = raw.get("timebox")
     if timebox is None:
-        c.missing(label, "timebox", where, " (minutes)")
+        check.missing(label, "timebox", where, " (minutes)")
         return 0.0
     if (
         isinstance(timebox, bool)
@@ -791,38 +795,38 @@ def _timebox(c: _Checker, raw: dict[str, Any], where: Path_, label: str) -> floa
         or not math.isfinite(timebox)
         or timebox <= 0
     ):
-        c.add(f"{label}field 'timebox' must be a positive number", (*where, "timebox"))
+        check.add(f"{label}field 'timebox' must be a positive number", (*where, "timebox"))
         return 0.0
     if timebox > MAX_TIMEBOX:
-        c.add(
+        check.add(
             f"{label}field 'timebox' is in minutes and may be at most {MAX_TIMEBOX}",
             (*where, "timebox"),
         )
     return float(timebox)
 
 
-def _items(c: _Checker, raw: dict[str, Any], where: Path_, label: str) -> list[RatingItem]:
+def _items(check: _Checker, raw: dict[str, Any], where: TomlPath, label: str) -> list[RatingItem]:
     items: list[RatingItem] = []
     seen: set[str] = set()
-    raw_items = c.tables(raw, "items", where, label)
+    raw_items = check.tables(raw, "items", where, label)
     if not raw_items and isinstance(raw.get("items"), list):
-        c.add(f"{label}a rating step needs at least one item", (*where, "items"))
+        check.add(f"{label}a rating step needs at least one item", (*where, "items"))
     for j, item in enumerate(raw_items):
-        iw: Path_ = (*where, "items", j)
+        iw: TomlPath = (*where, "items", j)
         if not isinstance(item, dict):
-            c.add(f"{label}item {j + 1} must be a [[steps.items]] table", iw)
+            check.add(f"{label}item {j + 1} must be a [[steps.items]] table", iw)
             continue
         ilabel = f"{label[:-2]}, {_named('item', j, item)}"
-        c.unknown(item, iw, ilabel, _ITEM_FIELDS)
-        ikey = c.key(item, iw, ilabel)
+        check.unknown(item, iw, ilabel, _ITEM_FIELDS)
+        ikey = check.key(item, iw, ilabel)
         if ikey and ikey in seen:
-            c.add(f"{ilabel}the item key '{ikey}' is used twice in this step", (*iw, "key"))
+            check.add(f"{ilabel}the item key '{ikey}' is used twice in this step", (*iw, "key"))
         seen.add(ikey)
         items.append(
             RatingItem(
                 ikey,
-                c.text(item, "label", iw, ilabel, required=True, line=True),
-                c.text(item, "description", iw, ilabel),
+                check.text(item, "label", iw, ilabel, required=True, line=True),
+                check.text(item, "description", iw, ilabel),
             )
         )
     return items

@@ -167,7 +167,7 @@ def new_id() -> str:
 
 
 @dataclass
-class _Open:
+class _OpenSession:
     """A session open for editing in this store."""
 
     db: TinyDB
@@ -189,7 +189,7 @@ class Store:
         self.clock = clock
         self.monotonic: Callable[[], float] = time.monotonic
         """Seconds for step timing; tests pin it."""
-        self._open: dict[str, _Open] = {}
+        self._open: dict[str, _OpenSession] = {}
         self._catalogue: dict[str, dict[str, Any]] | None = None
         self._ensure_dirs()
         remove_stale_temps(self.sessions_dir)
@@ -500,7 +500,7 @@ class Store:
         except BaseException:
             locks.release(self.lock_path(session_id))
             raise
-        self._open[session_id] = _Open(db, session, self.monotonic())
+        self._open[session_id] = _OpenSession(db, session, self.monotonic())
         return session
 
     def close_session(self, session_id: str) -> None:
@@ -546,7 +546,7 @@ class Store:
 
     # -- changes ----------------------------------------------------------------------------
 
-    def _handle(self, session_id: str) -> _Open:
+    def _handle(self, session_id: str) -> _OpenSession:
         handle = self._open.get(session_id)
         if handle is None:
             raise SessionReadOnly("This session is open read-only here: nothing can be changed.")
@@ -562,7 +562,7 @@ class Store:
         step = handle.session.steps[handle.session.current_step]
         return step.seconds_spent + self.monotonic() - handle.since
 
-    def _write_meta(self, handle: _Open, session: Session) -> None:
+    def _write_meta(self, handle: _OpenSession, session: Session) -> None:
         handle.db.table(META).update(meta_doc(session), doc_ids=[1])
         handle.session.__dict__.update(
             {

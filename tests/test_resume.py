@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from workshop.compat import check_resume
 from workshop.model import Scenario, Session, Step, Tag, Taxonomy
+from workshop.resume import check_resume
 from workshop.scenario import parse_pack
 from workshop.store import Store
 
