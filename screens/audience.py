@@ -54,7 +54,7 @@ class AudienceHeader(Horizontal):
             yield Label("", id="aud-step")
         yield Digits("", id="aud-clock")
 
-    def show(self, session: Session, step: Step, remaining: float) -> None:
+    def redraw(self, session: Session, step: Step, remaining: float) -> None:
         """Show `step` of `session` with `remaining` seconds of its timebox (negative: over)."""
         put(self.query_one("#aud-title", Label), Content(step.title))
         place = f"Step {session.current_step + 1} of {len(session.steps)}"
@@ -262,8 +262,8 @@ class AudienceScreen(Screen[None]):
         fresh = changed or self.state not in ("show", "blank")
         for view in self.query_one("#aud-stage").query(AudienceView):
             if fresh or view.live:
-                view.show(session, elapsed)
-        self.query_one(AudienceHeader).show(session, step, step.timebox * 60 - elapsed)
+                view.redraw(session, elapsed)
+        self.query_one(AudienceHeader).redraw(session, step, step.timebox * 60 - elapsed)
         self._set_state("blank" if session.blank else "show")
 
     def _now(self) -> datetime:

@@ -88,9 +88,9 @@ class ConsoleBar(Horizontal):
             self.display = watching
             self.post_message(self.Presenting(watching))
         if watching:
-            self.show()
+            self.redraw()
 
-    def show(self) -> None:
+    def redraw(self) -> None:
         """Redraw from the session screen's state."""
         screen = console_of(self)
         session, scenario = screen.session, screen.scenario

@@ -36,7 +36,7 @@ class SessionHeader(Horizontal):
         yield Label("", id="header-step")
         yield Label("", id="header-clock")
 
-    def show(self, session: Session, step: Step, remaining: float, read_only: bool) -> None:
+    def redraw(self, session: Session, step: Step, remaining: float, read_only: bool) -> None:
         """`read_only`: another window has the session; the header says so, in warning."""
         title = self.query_one("#header-title", Label)
         note = "  · read-only: open in another window" if read_only else ""
@@ -55,7 +55,7 @@ class SessionHeader(Horizontal):
 class Agenda(Vertical):
     """The steps down the side: done, current, upcoming, with minutes spent."""
 
-    def show(self, session: Session, scenario: Scenario, current_elapsed: float) -> None:
+    def redraw(self, session: Session, scenario: Scenario, current_elapsed: float) -> None:
         labels = list(self.query(".agenda-item").results(Label))
         if len(labels) != len(session.steps):
             self.remove_children()
@@ -209,10 +209,10 @@ class SessionScreen(Screen[None]):
 
     def _tick(self) -> None:
         elapsed = self.elapsed()
-        self.query_one(SessionHeader).show(
+        self.query_one(SessionHeader).redraw(
             self.session, self.step, self.step.timebox * 60 - elapsed, self.read_only
         )
-        self.query_one(Agenda).show(self.session, self.scenario, elapsed)
+        self.query_one(Agenda).redraw(self.session, self.scenario, elapsed)
         self.query_one(ConsoleBar).tick()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -124,7 +124,7 @@ class StatementList(OptionList):
         if before != statement_id:
             for changed in (before, statement_id):
                 if changed in self.statements:
-                    self.show(self.statements[changed])
+                    self.redraw(self.statements[changed])
         if statement_id in self.statements:
             self.highlighted = self.get_option_index(statement_id)
         else:
@@ -136,7 +136,7 @@ class StatementList(OptionList):
         self.add_option(self._option(statement))
         self.scroll_end(animate=False, immediate=True)
 
-    def show(self, statement: Statement) -> None:
+    def redraw(self, statement: Statement) -> None:
         """Redraw `statement` after an edit or a tag change.
 
         OptionList's own `replace_option_prompt` measures every option again (all 500 of
@@ -180,7 +180,7 @@ class StatementList(OptionList):
             return
         for statement in statements[: len(shown)]:
             if self.statements[statement.id] is not statement:
-                self.show(statement)
+                self.redraw(statement)
         new = statements[len(shown) :]
         if new:
             self.statements.update((st.id, st) for st in new)
@@ -264,7 +264,7 @@ class Bars(Widget):
         super().__init__(id=id, classes=classes)
         self.rows: BarRows = []
 
-    def show(self, rows: BarRows) -> None:
+    def redraw(self, rows: BarRows) -> None:
         """Draw `rows`; only when they changed."""
         if rows == self.rows:
             return
@@ -326,7 +326,7 @@ class Hanging(Widget):
         self.empty = empty
         self.rows: list[tuple[Content, Content]] = []
 
-    def show(self, rows: list[tuple[Content, Content]]) -> None:
+    def redraw(self, rows: list[tuple[Content, Content]]) -> None:
         """Draw `rows` (lead, text); only when they changed."""
         if rows != self.rows:
             self.rows = rows

@@ -169,8 +169,8 @@ class AgreeAudience(AudienceView):
             yield Label("Agreements", classes="part-title")
             yield Static("", id="aud-agreements")
 
-    def show(self, session: Session, elapsed: float) -> None:
-        super().show(session, elapsed)
+    def redraw(self, session: Session, elapsed: float) -> None:
+        super().redraw(session, elapsed)
         put(
             self.query_one("#aud-agreements", Static),
             lines([agreement_content(a, session) for a in session.agreements], "None yet."),

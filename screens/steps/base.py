@@ -171,7 +171,7 @@ class AudienceView(Vertical):
         self.step = step
 
     def on_mount(self) -> None:
-        self.show(self.session, 0.0)
+        self.redraw(self.session, 0.0)
 
     def on_resize(self) -> None:
         for text in self.query(StepText):
@@ -187,6 +187,6 @@ class AudienceView(Vertical):
         """Whether the view shows the step's running time, so is redrawn on every poll."""
         return False
 
-    def show(self, session: Session, elapsed: float) -> None:
+    def redraw(self, session: Session, elapsed: float) -> None:
         """Show `session` as read; `elapsed` is the time spent in the current step."""
         self.session = session

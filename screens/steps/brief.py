@@ -65,8 +65,8 @@ class BriefAudience(AudienceView):
         with VerticalScroll(classes="aud-scroll"):
             yield Markdown(self.step.text, classes="projected")
 
-    def show(self, session: Session, elapsed: float) -> None:
-        super().show(session, elapsed)
+    def redraw(self, session: Session, elapsed: float) -> None:
+        super().redraw(session, elapsed)
         revealed = bool(self.step.reveal) and self.step.key in session.revealed
         if revealed and not self.example_shown:
             self.example_shown = True

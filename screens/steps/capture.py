@@ -236,7 +236,7 @@ class CaptureView(StepView):
         self.column(statement.side).list.add(statement)
 
     def _replace_item(self, statement: Statement) -> None:
-        self.column(statement.side).list.show(statement)
+        self.column(statement.side).list.redraw(statement)
 
     def _remove_item(self, statement: Statement) -> None:
         self.column(statement.side).list.drop(statement.id)
@@ -318,8 +318,8 @@ class CaptureAudience(AudienceView):
                     with VerticalScroll(classes="aud-side-scroll"):
                         yield Static("", classes="aud-statements")
 
-    def show(self, session: Session, elapsed: float) -> None:
-        super().show(session, elapsed)
+    def redraw(self, session: Session, elapsed: float) -> None:
+        super().redraw(session, elapsed)
         columns = self.query(".aud-side").results(Vertical)
         for side, column in zip(self.step.sides, columns, strict=False):
             spoken = session.said_in([self.step.key], side)

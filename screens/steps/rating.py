@@ -139,8 +139,8 @@ class RatingAudience(AudienceView):
                         yield Static(Content(item.description), classes="aud-rating-text")
                     yield Static("", classes="aud-rating-note")
 
-    def show(self, session: Session, elapsed: float) -> None:
-        super().show(session, elapsed)
+    def redraw(self, session: Session, elapsed: float) -> None:
+        super().redraw(session, elapsed)
         rows = self.query(".aud-rating").results(Vertical)
         for row, item in zip(rows, self.step.items, strict=False):
             rating = session.rating(self.step.key, item.key)

@@ -72,7 +72,7 @@ class SummaryView(StepView):
         self.query_one(VerticalScroll).focus()
 
     def refresh_view(self) -> None:
-        self.query_one(SummaryParts).show(self.session, console_of(self).elapsed())
+        self.query_one(SummaryParts).redraw(self.session, console_of(self).elapsed())
 
     def resume(self) -> None:
         self.refresh_view()
@@ -126,11 +126,11 @@ class SummaryParts(Vertical):
         else:
             self.call_after_refresh(scroll.scroll_to_widget, found, animate=False, top=True)
 
-    def show(self, session: Session, elapsed: float) -> None:
+    def redraw(self, session: Session, elapsed: float) -> None:
         """Fill the parts from `session`; `elapsed` is the time spent in the current step."""
         show = self.step.show
         if "counts" in show and self.step.taxonomy:
-            self.query_one(Bars).show(count_rows(session, self.step.taxonomy, self.scenario))
+            self.query_one(Bars).redraw(count_rows(session, self.step.taxonomy, self.scenario))
         if "time" in show:
             rows = []
             for index, (time, step) in enumerate(
@@ -139,9 +139,9 @@ class SummaryParts(Vertical):
                 spent = elapsed if index == session.current_step else time.seconds_spent
                 minutes = f"{spent / 60:.1f} of {step.timebox:g} min"
                 rows.append((Content(f"{index + 1:>2}. "), Content(f"{time.title} · {minutes}")))
-            self.query_one(".summary-time", Hanging).show(rows)
+            self.query_one(".summary-time", Hanging).redraw(rows)
         if "agreements" in show:
-            self.query_one(".summary-agreements", Hanging).show(
+            self.query_one(".summary-agreements", Hanging).redraw(
                 [(Content("☐ "), agreement_text(a, session)) for a in session.agreements]
             )
         if "ratings" in show:
@@ -151,7 +151,7 @@ class SummaryParts(Vertical):
                     rating = session.rating(step.key, item.key)
                     heat = heat_content(rating.score if rating else None, step.scale)
                     rows.append((heat.pad_right(2), Content(item.label)))
-            self.query_one(".summary-ratings", Hanging).show(rows)
+            self.query_one(".summary-ratings", Hanging).redraw(rows)
 
 
 PART_EMPTY = {"agreements": "No agreements yet.", "ratings": "Nothing rated."}
@@ -183,10 +183,10 @@ class SummaryAudience(AudienceView):
                     yield Markdown(self.step.text, classes="projected summary-text")
                 yield SummaryParts(self.step, self.scenario)
 
-    def show(self, session: Session, elapsed: float) -> None:
-        super().show(session, elapsed)
+    def redraw(self, session: Session, elapsed: float) -> None:
+        super().redraw(session, elapsed)
         parts = self.query_one(SummaryParts)
-        parts.show(session, elapsed)
+        parts.redraw(session, elapsed)
         if session.spotlight != self.part:
             self.part = session.spotlight
             parts.bring_up(session.spotlight, self.query_one(".aud-scroll", VerticalScroll))

@@ -98,7 +98,7 @@ class TagView(StepView):
         self.query_one("#tag-progress", Static).update(
             Content(f"{tagged} of {len(statements)} statements tagged"), layout=False
         )
-        self.query_one(Bars).show(count_rows(self.session, self.taxonomy.key, self.scenario))
+        self.query_one(Bars).redraw(count_rows(self.session, self.taxonomy.key, self.scenario))
 
     def on_key(self, event: events.Key) -> None:
         if self.taxonomy is None:
@@ -117,7 +117,7 @@ class TagView(StepView):
         new = self.changed(self.editor.toggle_tag(before.id, tag.key))
         if new is not None:
             self.undo_stack.append(before)
-            view.show(new)
+            view.redraw(new)
             self.refresh_view()
 
     def action_undo(self) -> None:
@@ -127,7 +127,7 @@ class TagView(StepView):
         new = self.changed(self.editor.set_tags(before.id, before.tags))
         if new is not None:
             self.undo_stack.pop()
-            self.query_one(StatementList).show(new)
+            self.query_one(StatementList).redraw(new)
             self.refresh_view()
 
 
@@ -149,8 +149,8 @@ class TagAudience(AudienceView):
     def _statements(self, session: Session) -> list[Statement]:
         return tagged_statements(session, self.step)
 
-    def show(self, session: Session, elapsed: float) -> None:
-        super().show(session, elapsed)
+    def redraw(self, session: Session, elapsed: float) -> None:
+        super().redraw(session, elapsed)
         taxonomy = self.scenario.taxonomy(self.step.taxonomy)
         keys = {t.key for t in taxonomy.tags} if taxonomy else set()
         statements = self._statements(session)
@@ -164,4 +164,4 @@ class TagAudience(AudienceView):
             Content(f"{tagged} of {len(statements)} statements tagged"),
         )
         if taxonomy is not None:
-            self.query_one(Bars).show(count_rows(session, taxonomy.key, self.scenario))
+            self.query_one(Bars).redraw(count_rows(session, taxonomy.key, self.scenario))
