@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from workshop.export_html import to_html
 from workshop.export_md import to_markdown
-from workshop.model import Agreement, Label, Scenario, Session, Statement, StepTime
+from workshop.model import Agreement, KeyLabel, Scenario, Session, Statement, StepTime
 from workshop.scenario import discover
 from workshop.transcript import dumps, parse_transcript, to_transcript
 
@@ -80,8 +80,8 @@ def large_session(scenario: Scenario) -> Session:
         finished_at=start + timedelta(hours=3),
         status="finished",
         current_step=len(scenario.steps) - 1,
-        sides=[Label(s.key, s.label) for s in scenario.sides],
-        taxonomy=[Label(t.key, t.label) for t in scenario.tags],
+        sides=[KeyLabel(s.key, s.label) for s in scenario.sides],
+        taxonomy=[KeyLabel(t.key, t.label) for t in scenario.tags],
         steps=[
             StepTime(s.key, s.title, s.type, start + timedelta(minutes=20 * i), 600.0 + 60 * i)
             for i, s in enumerate(scenario.steps)

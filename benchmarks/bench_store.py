@@ -32,7 +32,7 @@ from tinydb import TinyDB
 from tinydb.storages import JSONStorage
 
 from workshop.codec import session_tables
-from workshop.model import Label, Scenario, Session, Statement, StepTime
+from workshop.model import KeyLabel, Scenario, Session, Statement, StepTime
 from workshop.scenario import discover
 from workshop.store import Store
 
@@ -62,8 +62,8 @@ def template(scenario: Scenario) -> Session:
         finished_at=None,
         status="in-progress",
         current_step=0,
-        sides=[Label(s.key, s.label) for s in scenario.sides],
-        taxonomy=[Label(t.key, t.label) for t in scenario.tags],
+        sides=[KeyLabel(s.key, s.label) for s in scenario.sides],
+        taxonomy=[KeyLabel(t.key, t.label) for t in scenario.tags],
         steps=[StepTime(s.key, s.title, s.type, start, 0.0) for s in scenario.steps],
         statements=[
             Statement(

@@ -29,7 +29,7 @@ from markdown_it import MarkdownIt
 
 from workshop.cli import main
 from workshop.codec import session_tables
-from workshop.model import Label, Rating, Session, Statement, StepTime
+from workshop.model import KeyLabel, Rating, Session, Statement, StepTime
 from workshop.store import Store
 from workshop.transcript import to_transcript
 
@@ -105,8 +105,8 @@ def sessions(draw: st.DrawFn) -> Session:
         finished_at=None,
         status=draw(st.sampled_from(["in-progress", "finished"])),
         current_step=draw(st.integers(0, len(steps) - 1)),
-        sides=[Label(k, k.title()) for k in side_keys],
-        taxonomy=[Label(k, k.upper()) for k in tag_keys],
+        sides=[KeyLabel(k, k.title()) for k in side_keys],
+        taxonomy=[KeyLabel(k, k.upper()) for k in tag_keys],
         steps=steps,
         statements=[s for s in statements if _clean(s)],
         ratings=ratings,

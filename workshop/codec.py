@@ -12,7 +12,7 @@ from workshop.limits import MAX_PEOPLE, Invalid
 from workshop.model import (
     STEP_TYPES,
     Agreement,
-    Label,
+    KeyLabel,
     Rating,
     Session,
     Statement,
@@ -81,7 +81,7 @@ def scenario_doc(session: Session) -> dict[str, Any]:
     }
 
 
-def label_docs(labels: list[Label]) -> list[dict[str, str]]:
+def label_docs(labels: list[KeyLabel]) -> list[dict[str, str]]:
     return [{"key": label.key, "label": label.label} for label in labels]
 
 

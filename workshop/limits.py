@@ -13,7 +13,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from workshop.model import Label
+from workshop.model import KeyLabel
 from workshop.text import printable
 
 MAX_STATEMENT_CHARS = 4000
@@ -297,9 +297,9 @@ def opt_moment(value: Any, where: str) -> datetime | None:
     return None if value is None else moment(value, where)
 
 
-def labels(value: Any, where: str, reserved: str | None = None) -> list[Label]:
+def labels(value: Any, where: str, reserved: str | None = None) -> list[KeyLabel]:
     """The sides or taxonomy of a transcript or session file: unique keys with labels."""
-    found: list[Label] = []
+    found: list[KeyLabel] = []
     for i, item in enumerate(items(value, where, MAX_LABELS)):
         here = f"{where}[{i}]"
         doc = obj(item, here, ("key", "label"))
@@ -308,7 +308,7 @@ def labels(value: Any, where: str, reserved: str | None = None) -> list[Label]:
             raise Invalid(f"{here}.key", f"'{name}' is reserved for the summary")
         if name in {label.key for label in found}:
             raise Invalid(f"{here}.key", f"'{name}' is used twice")
-        found.append(Label(name, line(doc["label"], f"{here}.label")))
+        found.append(KeyLabel(name, line(doc["label"], f"{here}.label")))
     return found
 
 

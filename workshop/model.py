@@ -165,7 +165,7 @@ class StepTime:
 
 
 @dataclass(frozen=True)
-class Label:
+class KeyLabel:
     """A key with its label, as a session remembers its sides and tags."""
 
     key: str
@@ -190,8 +190,8 @@ class Session:
     status: str
     """"in-progress" or "finished"."""
     current_step: int
-    sides: list[Label]
-    taxonomy: list[Label]
+    sides: list[KeyLabel]
+    taxonomy: list[KeyLabel]
     steps: list[StepTime]
     statements: list[Statement] = field(default_factory=list)
     agreements: list[Agreement] = field(default_factory=list)

@@ -55,7 +55,7 @@ from workshop.limits import Invalid
 from workshop.model import (
     Agreement,
     DamagedFile,
-    Label,
+    KeyLabel,
     Rating,
     Scenario,
     Session,
@@ -458,8 +458,8 @@ class Store:
             finished_at=None,
             status="in-progress",
             current_step=0,
-            sides=[Label(s.key, s.label) for s in scenario.sides],
-            taxonomy=[Label(t.key, t.label) for t in scenario.tags],
+            sides=[KeyLabel(s.key, s.label) for s in scenario.sides],
+            taxonomy=[KeyLabel(t.key, t.label) for t in scenario.tags],
             steps=[
                 StepTime(s.key, s.title, s.type, now if i == 0 else None, 0.0)
                 for i, s in enumerate(scenario.steps)
