@@ -28,7 +28,7 @@ class AgendaRow:
 
 
 @dataclass(frozen=True)
-class Line:
+class StatementEntry:
     """One statement as participants read it."""
 
     number: int
@@ -46,7 +46,7 @@ class SideTalk:
     label: str
     role: str
     """The side's role from the pack, when the pack is at hand."""
-    lines: tuple[Line, ...]
+    lines: tuple[StatementEntry, ...]
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class CountTable:
 
 
 @dataclass(frozen=True)
-class Action:
+class AgreementEntry:
     """An agreement as a checklist item."""
 
     text: str
@@ -72,7 +72,7 @@ class Action:
 
 
 @dataclass(frozen=True)
-class Score:
+class RatingEntry:
     """A rating as participants read it."""
 
     step: str
@@ -103,8 +103,8 @@ class Report:
     total_seconds: float
     sides: tuple[SideTalk, ...]
     counts: tuple[CountTable, ...]
-    agreements: tuple[Action, ...]
-    scores: tuple[Score, ...]
+    agreements: tuple[AgreementEntry, ...]
+    scores: tuple[RatingEntry, ...]
     definitions: tuple[Definitions, ...]
 
 
@@ -163,13 +163,13 @@ def build_report(
     sides = []
     for side in session.sides:
         lines = tuple(
-            Line(n, st.speaker, st.text, tuple(session.tag_label(t) for t in st.tags))
+            StatementEntry(n, st.speaker, st.text, tuple(session.tag_label(t) for t in st.tags))
             for n, st in enumerate(session.statements_of(side.key), start=1)
         )
         sides.append(SideTalk(side.key, side.label, roles.get(side.key, ""), lines))
 
     agreements = tuple(
-        Action(
+        AgreementEntry(
             ag.text,
             ag.owner,
             ag.due.isoformat() if ag.due else None,
@@ -223,7 +223,7 @@ def _counts(session: Session, scenario: Scenario | None) -> tuple[CountTable, ..
     )
 
 
-def _scores(session: Session, scenario: Scenario | None) -> tuple[Score, ...]:
+def _scores(session: Session, scenario: Scenario | None) -> tuple[RatingEntry, ...]:
     titles = {s.key: s.title for s in session.steps}
     order = {s.key: i for i, s in enumerate(session.steps)}
     steps = {s.key: s for s in scenario.steps} if scenario is not None else {}
@@ -237,7 +237,7 @@ def _scores(session: Session, scenario: Scenario | None) -> tuple[Score, ...]:
         step = steps.get(r.step)
         item = next((it for it in step.items if it.key == r.item), None) if step else None
         scores.append(
-            Score(
+            RatingEntry(
                 titles.get(r.step, r.step),
                 item.label if item else r.item,
                 r.score,
