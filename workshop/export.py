@@ -16,7 +16,7 @@ import unicodedata
 from pathlib import Path
 
 from workshop.errors import ExportExists, WorkshopError
-from workshop.files import FILE_MODE, NO_LINKS, fsync_dir, pid_alive
+from workshop.files import FILE_MODE, NO_LINKS, fsync_dir, pid_alive, plain_reason
 from workshop.model import Scenario, Session
 
 FORMATS = ("md", "html", "json")
@@ -27,17 +27,6 @@ FORMAT_NAMES = {"md": "Markdown", "html": "HTML page", "json": "JSON"}
 
 EXPORT_FOLDER = "workshop-exports"
 """The folder under the user's home that the app proposes for exports."""
-
-_REASONS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EROFS: "that disk is read-only",
-    errno.EACCES: "permission to write there was denied",
-    errno.EPERM: "permission to write there was denied",
-    errno.ENAMETOOLONG: "the file name is too long",
-    errno.ENOTDIR: "part of the path is a file, not a folder",
-    errno.EISDIR: "that is a folder",
-}
 
 
 def render(
@@ -96,8 +85,7 @@ def default_path(session: Session, fmt: str, folder: Path, anonymize: bool = Fal
 
 def write_reason(error: OSError) -> str:
     """Why writing an export failed, in plain words."""
-    reason = _REASONS.get(error.errno) if error.errno is not None else None
-    return reason or error.strerror or str(error)
+    return plain_reason(error, "that folder")
 
 
 def to_stdout(text: str) -> OSError | None:

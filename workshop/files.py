@@ -24,17 +24,22 @@ class UnreadableFile(Exception):
     """A data file that exists but does not hold a JSON object."""
 
 
-def plain_reason(error: OSError) -> str:
-    """Why a write failed, in words a facilitator understands."""
-    reasons = {
-        errno.ENOSPC: "the disk is full",
-        errno.EDQUOT: "the disk quota is used up",
-        errno.EROFS: "the data folder is on a read-only disk",
-        errno.EACCES: "permission to write in the data folder was denied",
-        errno.EPERM: "permission to write in the data folder was denied",
-    }
-    reason = reasons.get(error.errno) if error.errno is not None else None
-    return reason or error.strerror or str(error)
+_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "{place} is on a read-only disk",
+    errno.EACCES: "permission to write in {place} was denied",
+    errno.EPERM: "permission to write in {place} was denied",
+    errno.ENAMETOOLONG: "the file name is too long",
+    errno.ENOTDIR: "part of the path is a file, not a folder",
+    errno.EISDIR: "that is a folder",
+}
+
+
+def plain_reason(error: OSError, place: str = "the data folder") -> str:
+    """Why a write in `place` failed, in words a facilitator understands."""
+    reason = _REASONS.get(error.errno) if error.errno is not None else None
+    return reason.format(place=place) if reason else error.strerror or str(error)
 
 
 def save_failure(error: OSError, what: str) -> SaveFailed:
