@@ -533,7 +533,7 @@ def _build(data: dict[str, Any], check: _Checker, origin: str, path: str) -> Sce
         check.add("the pack defines no [[steps]]", ("steps",))
     for i, raw in enumerate(raw_steps):
         has_capture = has_capture or bool(steps and steps[-1].type == "capture")
-        step = _step(check, i, raw, sides, taxonomies, earlier, has_capture)
+        step = _step(check, i, raw, _Around(sides, taxonomies, earlier, has_capture))
         if step is not None:
             steps.append(step)
             earlier.setdefault(step.key, step)
@@ -652,16 +652,43 @@ def _taxonomies(data: dict[str, Any], check: _Checker) -> list[Taxonomy]:
     return taxonomies
 
 
-def _step(
-    check: _Checker,
-    i: int,
-    raw: Any,
-    sides: list[Side],
-    taxonomies: list[Taxonomy],
-    earlier: dict[str, Step],
-    has_capture: bool,
-) -> Step | None:
-    """The `i`-th step; `earlier` steps by key, `has_capture`: one of them is a capture step."""
+@dataclass(frozen=True)
+class _StepTable:
+    """One [[steps]] table being checked: where it is, what it is called in messages, and
+    which fields its type takes."""
+
+    check: _Checker
+    raw: dict[str, Any]
+    where: TomlPath
+    label: str
+    known: tuple[str, ...]
+
+    def at(self, field: str) -> TomlPath:
+        return (*self.where, field)
+
+    def has(self, field: str) -> bool:
+        """Whether the step sets `field` and its type takes it."""
+        return field in self.raw and field in self.known
+
+    def add(self, message: str, field: str | None = None) -> None:
+        """Report `message` about this step (at `field`, when given)."""
+        self.check.add(f"{self.label}{message}", self.at(field) if field else self.where)
+
+
+@dataclass(frozen=True)
+class _Around:
+    """What a step is checked against: the pack's sides and taxonomies, and the steps
+    before it."""
+
+    sides: list[Side]
+    taxonomies: list[Taxonomy]
+    earlier: dict[str, Step]
+    has_capture: bool
+
+
+def _step(check: _Checker, i: int, raw: Any, around: _Around) -> Step | None:
+    """The `i`-th step: the fields every step has, those of its type, then its type's own
+    rules (`_KIND_RULES`)."""
     where: TomlPath = ("steps", i)
     if not isinstance(raw, dict):
         check.add(f"step {i + 1} must be a [[steps]] table", where)
@@ -678,61 +705,76 @@ def _step(
         if field not in known
     }
     check.unknown(raw, where, label, known, elsewhere)
+    table = _StepTable(check, raw, where, label, known)
     key = check.key(raw, where, label)
-
-    def at(field: str) -> TomlPath:
-        return (*where, field)
-
-    if key and key in earlier:
-        check.add(f"{label}the step key '{key}' is used twice", at("key"))
+    if key and key in around.earlier:
+        table.add(f"the step key '{key}' is used twice", "key")
     kind = check.text(raw, "type", where, label, required=True, line=True)
     if kind and kind not in STEP_TYPES:
         close = difflib.get_close_matches(kind, STEP_TYPES, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'? " if close else ""
-        check.add(
-            f"{label}unknown step type {printable_key(kind)} "
-            f"({hint}use one of: {', '.join(STEP_TYPES)})",
-            at("type"),
+        table.add(
+            f"unknown step type {printable_key(kind)} ({hint}use one of: {', '.join(STEP_TYPES)})",
+            "type",
         )
+    step = Step(
+        key=key,
+        title=check.text(raw, "title", where, label, required=True, line=True),
+        type=kind,
+        timebox=_timebox(check, raw, where, label),
+        text=check.text(raw, "text", where, label),
+        notes=check.text(raw, "notes", where, label),
+        reveal=check.text(raw, "reveal", where, label) if table.has("reveal") else "",
+        prompt=check.text(raw, "prompt", where, label, line=True) if table.has("prompt") else "",
+        sides=tuple(_step_sides(table, around)),
+        taxonomy=_step_taxonomy(table, around),
+        source=tuple(_step_source(table, around, key)),
+        scale=_step_scale(table),
+        items=tuple(_items(check, raw, where, label)) if table.has("items") else (),
+        show=tuple(_step_show(table)),
+    )
+    rules = _KIND_RULES.get(kind)
+    if rules is not None:
+        rules(table, step, around)
+    return step
 
-    def has(field: str) -> bool:
-        """Whether the step sets `field` and its type takes it."""
-        return field in raw and field in known
 
-    title = check.text(raw, "title", where, label, required=True, line=True)
-    timebox = _timebox(check, raw, where, label)
-
-    side_keys = [s.key for s in sides]
-    step_sides = check.str_list(raw, "sides", where, label) if has("sides") else []
+def _step_sides(table: _StepTable, around: _Around) -> list[str]:
+    if not table.has("sides"):
+        return []
+    step_sides = table.check.str_list(table.raw, "sides", table.where, table.label)
+    side_keys = [s.key for s in around.sides]
     for side in step_sides:
         if side not in side_keys:
-            check.add(
-                f"{label}{printable_key(side)} is not a side of this pack "
-                f"(sides: {', '.join(side_keys)})",
-                at("sides"),
+            table.add(
+                f"{printable_key(side)} is not a side of this pack (sides: {', '.join(side_keys)})",
+                "sides",
             )
-    if kind == "capture" and not step_sides and isinstance(raw.get("sides", []), list):
-        example = ", ".join(f'"{k}"' for k in side_keys) or '"a-side-key"'
-        check.add(f"{label}a capture step needs 'sides', e.g. sides = [{example}]", at("sides"))
+    return step_sides
 
-    taxonomy = raw.get("taxonomy") if has("taxonomy") else None
-    tax_keys = [t.key for t in taxonomies]
+
+def _step_taxonomy(table: _StepTable, around: _Around) -> str | None:
+    taxonomy = table.raw.get("taxonomy") if table.has("taxonomy") else None
+    tax_keys = [t.key for t in around.taxonomies]
     if taxonomy is not None and not isinstance(taxonomy, str):
-        check.add(f"{label}field 'taxonomy' must be text, not {_kind(taxonomy)}", at("taxonomy"))
-        taxonomy = None
-    elif taxonomy is not None and taxonomy not in tax_keys:
+        table.add(f"field 'taxonomy' must be text, not {_kind(taxonomy)}", "taxonomy")
+        return None
+    if taxonomy is not None and taxonomy not in tax_keys:
         defined = f" (taxonomies: {', '.join(tax_keys)})" if tax_keys else ""
-        check.add(
-            f"{label}tags with taxonomy {printable_key(taxonomy)}, "
+        table.add(
+            f"tags with taxonomy {printable_key(taxonomy)}, "
             f"which the pack does not define{defined}",
-            at("taxonomy"),
+            "taxonomy",
         )
-    if kind == "tag" and "taxonomy" not in raw:
-        check.add(f"{label}a tag step needs 'taxonomy'", where)
+    return taxonomy
 
-    source = check.str_list(raw, "source", where, label) if has("source") else []
+
+def _step_source(table: _StepTable, around: _Around, key: str) -> list[str]:
+    if not table.has("source"):
+        return []
+    source = table.check.str_list(table.raw, "source", table.where, table.label)
     for ref in source:
-        target = earlier.get(ref)
+        target = around.earlier.get(ref)
         if target is not None and target.type == "capture":
             continue
         if target is not None:
@@ -741,46 +783,63 @@ def _step(
             problem = "is this step itself"
         else:
             problem = "is not an earlier step of this pack"
-        check.add(f"{label}source {printable_key(ref)} {problem}", at("source"))
-    if kind == "tag" and "source" not in raw and not has_capture:
-        check.add(
-            f"{label}a tag step needs an earlier capture step whose statements it walks", where
-        )
+        table.add(f"source {printable_key(ref)} {problem}", "source")
+    return source
 
-    show = check.str_list(raw, "show", where, label) if has("show") else []
+
+def _step_show(table: _StepTable) -> list[str]:
+    if not table.has("show"):
+        return []
+    show = table.check.str_list(table.raw, "show", table.where, table.label)
     for part in show:
         if part not in SUMMARY_PARTS:
-            check.add(
-                f"{label}cannot show {printable_key(part)} (use: {', '.join(SUMMARY_PARTS)})",
-                at("show"),
+            table.add(
+                f"cannot show {printable_key(part)} (use: {', '.join(SUMMARY_PARTS)})", "show"
             )
-    if kind == "summary" and "counts" in show and "taxonomy" not in raw:
-        check.add(f"{label}a summary that shows 'counts' needs 'taxonomy'", at("show"))
+    return show
 
-    scale = raw.get("scale", 3) if has("scale") else 3
+
+def _step_scale(table: _StepTable) -> int:
+    scale = table.raw.get("scale", 3) if table.has("scale") else 3
     if isinstance(scale, bool) or not isinstance(scale, int) or not 1 <= scale <= MAX_SCALE:
-        check.add(f"{label}field 'scale' must be a whole number from 1 to {MAX_SCALE}", at("scale"))
-        scale = 3
-    items = _items(check, raw, where, label) if has("items") else []
-    if kind == "rating" and "items" not in raw:
-        check.add(f"{label}a rating step needs at least one [[steps.items]]", where)
+        table.add(f"field 'scale' must be a whole number from 1 to {MAX_SCALE}", "scale")
+        return 3
+    return scale
 
-    return Step(
-        key=key,
-        title=title,
-        type=kind,
-        timebox=timebox,
-        text=check.text(raw, "text", where, label),
-        notes=check.text(raw, "notes", where, label),
-        reveal=check.text(raw, "reveal", where, label) if has("reveal") else "",
-        prompt=check.text(raw, "prompt", where, label, line=True) if has("prompt") else "",
-        sides=tuple(step_sides),
-        taxonomy=taxonomy,
-        source=tuple(source),
-        scale=scale,
-        items=tuple(items),
-        show=tuple(show),
-    )
+
+# -- each step type's own rules -----------------------------------------------------------
+
+
+def _capture_rules(table: _StepTable, step: Step, around: _Around) -> None:
+    if not step.sides and isinstance(table.raw.get("sides", []), list):
+        example = ", ".join(f'"{s.key}"' for s in around.sides) or '"a-side-key"'
+        table.add(f"a capture step needs 'sides', e.g. sides = [{example}]", "sides")
+
+
+def _tag_rules(table: _StepTable, step: Step, around: _Around) -> None:
+    if "taxonomy" not in table.raw:
+        table.add("a tag step needs 'taxonomy'")
+    if "source" not in table.raw and not around.has_capture:
+        table.add("a tag step needs an earlier capture step whose statements it walks")
+
+
+def _summary_rules(table: _StepTable, step: Step, around: _Around) -> None:
+    if "counts" in step.show and "taxonomy" not in table.raw:
+        table.add("a summary that shows 'counts' needs 'taxonomy'", "show")
+
+
+def _rating_rules(table: _StepTable, step: Step, around: _Around) -> None:
+    if "items" not in table.raw:
+        table.add("a rating step needs at least one [[steps.items]]")
+
+
+_KIND_RULES: dict[str, Callable[[_StepTable, Step, _Around], None]] = {
+    "capture": _capture_rules,
+    "tag": _tag_rules,
+    "summary": _summary_rules,
+    "rating": _rating_rules,
+}
+"""What a step of each type needs beyond its fields (brief and agree steps need nothing)."""
 
 
 def _timebox(check: _Checker, raw: dict[str, Any], where: TomlPath, label: str) -> float:
