@@ -13,16 +13,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widget import Widget
-from textual.widgets import Digits, Label, Markdown, Static
+from textual.widgets import Digits, Label, Static
 
 from screens.host import host
 from screens.steps import KINDS
 from screens.steps.base import AudienceView
 from screens.theme import THEMES
 from screens.widgets import (
-    Hanging,
-    StatementList,
     let_go_of_removed_widgets,
     put,
 )
@@ -68,22 +65,6 @@ class AudienceHeader(Horizontal):
         if clock.value != text:
             clock.update(text)
         clock.set_class(remaining < 0, "-over")
-
-
-def widget_text(widget: Widget) -> str:
-    """The text a Markdown, Digits, Label, Static or statement list holds, as plain text
-    ("" for others)."""
-    if isinstance(widget, StatementList):
-        return "\n".join(widget.texts())
-    if isinstance(widget, Hanging):
-        return widget.text()
-    if isinstance(widget, Markdown):
-        return widget.source
-    if isinstance(widget, Digits):
-        return widget.value
-    if isinstance(widget, Static):
-        return str(widget.content)
-    return ""
 
 
 class AudienceScreen(Screen[None]):
@@ -288,15 +269,3 @@ class AudienceScreen(Screen[None]):
         self.query_one("#aud-show").display = state == "show"
         self.query_one("#aud-message").display = state in ("waiting", "problem")
         self.query_one("#aud-blank").display = state == "blank"
-
-    def shown_text(self) -> str:
-        """Everything the room can read right now, as plain text (for tests)."""
-        parts: list[str] = []
-        for widget in self.query("Label, Static, Markdown, Digits, StatementList, Hanging"):
-            nodes = [widget, *widget.ancestors]
-            if not all(n.display for n in nodes if isinstance(n, Widget)):
-                continue
-            if any(isinstance(n, Markdown) for n in widget.ancestors):
-                continue  # a block of a Markdown, counted with its source
-            parts.append(widget_text(widget))
-        return "\n".join(parts)

@@ -435,10 +435,6 @@ class SessionTable(ScrollView, can_focus=True):
         flexible = max(12, self.scrollable_content_region.width - fixed - 2)
         return [w or flexible for _, w in self.columns]
 
-    @property
-    def row_count(self) -> int:
-        return len(self.items)
-
     def _line(self, cells: tuple[str, ...]) -> str:
         return "".join(
             " "

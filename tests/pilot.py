@@ -10,13 +10,14 @@ from textual.app import App
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Markdown
+from textual.widgets import Digits, Markdown, Static
 from textual.worker import WorkerState
 
 from screens.audience import AudienceScreen
 from screens.session import SessionScreen
 from screens.steps.base import AudienceView
 from screens.steps.brief import BriefAudience
+from screens.widgets import Hanging, StatementList
 
 WAIT = 10.0
 """How long a test waits for a screen to settle: a bound against hanging on a loaded
@@ -114,3 +115,32 @@ async def run_command(pilot: Pilot, title: str) -> None:
     await until(pilot, searched, f"the palette finds {title!r}")
     await pilot.press("enter")
     await pilot.pause()
+
+
+def widget_text(widget: Widget) -> str:
+    """The text a Markdown, Digits, Label, Static or statement list holds, as plain text
+    ("" for others)."""
+    if isinstance(widget, StatementList):
+        return "\n".join(widget.texts())
+    if isinstance(widget, Hanging):
+        return widget.text()
+    if isinstance(widget, Markdown):
+        return widget.source
+    if isinstance(widget, Digits):
+        return widget.value
+    if isinstance(widget, Static):
+        return str(widget.content)
+    return ""
+
+
+def shown_text(screen: AudienceScreen) -> str:
+    """Everything the room can read on `screen` right now, as plain text."""
+    parts: list[str] = []
+    for widget in screen.query("Label, Static, Markdown, Digits, StatementList, Hanging"):
+        nodes = [widget, *widget.ancestors]
+        if not all(n.display for n in nodes if isinstance(n, Widget)):
+            continue
+        if any(isinstance(n, Markdown) for n in widget.ancestors):
+            continue  # a block of a Markdown, counted with its source
+        parts.append(widget_text(widget))
+    return "\n".join(parts)

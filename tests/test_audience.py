@@ -13,13 +13,13 @@ from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
 from screens.app import build_app
-from screens.audience import POLL_SECONDS, AudienceScreen, widget_text
+from screens.audience import POLL_SECONDS, AudienceScreen
 from screens.console import ConsoleBar, PresentDialog, present_command
 from screens.session import SessionScreen
 from screens.widgets import Bars, StatementList
 from tests.conftest import Clock
 from tests.fit import fill, screen_text
-from tests.pilot import go_to, room_settles, run_command, until
+from tests.pilot import go_to, room_settles, run_command, shown_text, until, widget_text
 from workshop import presence
 from workshop.model import Scenario
 from workshop.scenario import discover
@@ -86,11 +86,11 @@ async def test_the_room_follows_the_console_and_never_sees_notes(
     audience = build_app(data_dir, present=sid)
 
     async def shows(text: str) -> None:
-        await until(ap, lambda: text in room(audience).shown_text(), f"room shows {text!r}")
+        await until(ap, lambda: text in shown_text(room(audience)), f"room shows {text!r}")
 
     async with audience.run_test(size=(100, 30)) as ap:
         await until(ap, lambda: room(audience).state == "waiting", "waiting")
-        assert "Waiting for the facilitator" in room(audience).shown_text()
+        assert "Waiting for the facilitator" in shown_text(room(audience))
 
         console = build_app(data_dir, clock=Clock())
         async with console.run_test(size=(120, 36), notifications=True) as cp:
@@ -139,7 +139,7 @@ async def test_the_room_follows_the_console_and_never_sees_notes(
             await shows("So many requests, and now this")
             await say(cp, HOSTILE)
             await shows(HOSTILE)
-            assert "Mars · 2" in room(audience).shown_text()
+            assert "Mars · 2" in shown_text(room(audience))
 
             await go_to(cp, "clarity-gaps")
             await shows("0 of 3 statements tagged")
@@ -153,13 +153,13 @@ async def test_the_room_follows_the_console_and_never_sees_notes(
             screen = console.screen
             screen.editor.add_agreement("IT sends one person, rotating monthly", "procedures")
             await shows("IT sends one person, rotating monthly")
-            assert "#Procedures" in room(audience).shown_text()
+            assert "#Procedures" in shown_text(room(audience))
             assert_private(room(audience), mars_venus, revealed=set())
 
         # The console quit: the room waits, calmly.
         await until(ap, lambda: room(audience).state == "waiting", "waiting after quit")
-        assert "Waiting for the facilitator" in room(audience).shown_text()
-        assert "Acme CRM team" in room(audience).shown_text()
+        assert "Waiting for the facilitator" in shown_text(room(audience))
+        assert "Acme CRM team" in shown_text(room(audience))
 
         # ...and follows again when the facilitator comes back.
         console = build_app(data_dir, clock=Clock())
@@ -246,7 +246,7 @@ async def test_a_session_nobody_has_open_waits_for_the_facilitator(
     audience = build_app(data_dir, present=sid[:5])  # a unique prefix is enough
     async with audience.run_test(size=(80, 24)) as ap:
         await until(ap, lambda: room(audience).state == "waiting", "waiting")
-        text = room(audience).shown_text()
+        text = shown_text(room(audience))
         assert "Waiting for the facilitator" in text
         assert "ERM kick-off is not open in the console right now." in text
     assert not audience._exception
@@ -262,7 +262,7 @@ async def test_a_damaged_file_is_a_sentence_and_the_view_keeps_checking(
     audience = build_app(data_dir, present=sid)
     async with audience.run_test(size=(80, 24)) as ap:
         await until(ap, lambda: room(audience).state == "problem", "problem")
-        text = room(audience).shown_text()
+        text = shown_text(room(audience))
         assert "The session cannot be shown" in text
         assert f"Its file {sid}.json cannot be read: not valid JSON" in text
         assert "keeps checking" in text
@@ -281,7 +281,7 @@ async def test_a_session_deleted_while_shown_is_a_sentence(
         await until(ap, lambda: room(audience).state == "waiting", "waiting")
         Store(data_dir).delete_session(sid)
         await until(ap, lambda: room(audience).state == "problem", "deleted")
-        text = room(audience).shown_text()
+        text = shown_text(room(audience))
         assert f"Session {sid} was deleted while it was shown." in text
         assert "keeps checking" in text
         await ap.pause(0.6)  # still polling, still no traceback
@@ -292,7 +292,7 @@ async def test_an_unknown_id_is_a_sentence(data_dir: Path) -> None:
     audience = build_app(data_dir, present="nope")
     async with audience.run_test(size=(80, 24)) as ap:
         await until(ap, lambda: room(audience).state == "problem", "problem")
-        text = room(audience).shown_text()
+        text = shown_text(room(audience))
         assert "No stored session has an id starting with 'nope'." in text
         assert not (data_dir / "sessions" / "nope.audience").exists()
     assert not audience._exception
@@ -309,10 +309,10 @@ async def test_a_session_of_a_pack_not_installed_is_a_sentence(
     audience = build_app(data_dir, present=sid)
     async with audience.run_test(size=(80, 24)) as ap:
         await until(ap, lambda: room(audience).state == "problem", "problem")
-        assert "'somewhere-else' is not installed here" in room(audience).shown_text()
+        assert "'somewhere-else' is not installed here" in shown_text(room(audience))
         await ap.pause(3 * POLL_SECONDS)  # later polls of the same file keep the sentence
         assert room(audience).state == "problem"
-        assert "'somewhere-else' is not installed here" in room(audience).shown_text()
+        assert "'somewhere-else' is not installed here" in shown_text(room(audience))
     assert not audience._exception
 
 

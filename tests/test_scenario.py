@@ -11,7 +11,7 @@ import pytest
 from workshop.cli import main
 from workshop.errors import PackError
 from workshop.model import Scenario
-from workshop.scenario import BrokenPack, discover, load_pack, parse_pack
+from workshop.scenario import BrokenPack, discover, parse_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = Path(__file__).parent / "packs" / "bad"
@@ -411,7 +411,7 @@ def test_the_example_in_the_authoring_guide_is_the_committed_example_pack() -> N
     block = re.search(r"^```toml\n(.*?)^```$", section, re.S | re.M)
     assert block is not None
     assert block.group(1) == (GOOD / "example.toml").read_text(encoding="utf-8")
-    scenario = load_pack(GOOD / "example.toml")
+    scenario = parse_pack((GOOD / "example.toml").read_bytes(), "example.toml")
     assert scenario.id == "retro"
     assert [s.type for s in scenario.steps] == ["brief", "capture", "tag", "agree", "summary"]
 
@@ -443,6 +443,6 @@ def test_a_side_called_total_is_refused(tmp_path: Path) -> None:
     pack = tmp_path / "total.toml"
     pack.write_text(source.replace('key = "business"', 'key = "total"', 1), "utf-8")
     with pytest.raises(PackError) as caught:
-        load_pack(pack)
+        parse_pack(pack.read_bytes(), pack.name)
     assert "the side key 'total' is reserved" in caught.value.problems[0]
     assert caught.value.problems[0].startswith("total.toml:")

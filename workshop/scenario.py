@@ -220,11 +220,6 @@ class _Lines:
 # -- reading ------------------------------------------------------------------------------
 
 
-def load_pack(path: Path, origin: str = "") -> Scenario:
-    """Read and validate the pack at `path`; raise PackError listing every problem."""
-    return parse_pack(_read(path), name=path.name, origin=origin, path=str(path))
-
-
 def _read(path: Path) -> bytes:
     """The bytes of the pack file at `path`; PackError when it is not a readable file."""
     name = path.name or str(path)
