@@ -114,14 +114,21 @@ def temp_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
 
 
+_NO_LINK_FOLLOWED = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+"""A symbolic link planted at a temp file's name is refused, never written through."""
+
+
 def write_synced(path: Path, payload: bytes, exclusive: bool = False) -> None:
-    """Write `payload` to `path` (private mode) and fsync it; `exclusive`: only a new file.
+    """Write `payload` to `path` (mode 0600, never through a symbolic link) and fsync it;
+    `exclusive`: only a new file.
 
     Raises OSError (FileExistsError when `exclusive` and `path` exists).
     """
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC)
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC) | _NO_LINK_FOLLOWED
     fd = os.open(path, flags, FILE_MODE)
     try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, FILE_MODE)  # private whatever the umask or an old file's mode
         view = memoryview(payload)
         while view:
             view = view[os.write(fd, view) :]

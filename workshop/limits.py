@@ -174,12 +174,11 @@ def shown(value: Any) -> str:
     return kind(value)
 
 
-def kind(value: Any) -> str:
-    """What a JSON value is, in words: "text", "a number", "a list"..."""
-    if value is None:
-        return "null"
+def kind(value: Any, toml: bool = False) -> str:
+    """What a value read from a file is, in the words of its format: "text", "a number",
+    "a list", "an object" (in TOML: "true/false", "a table", "a date or time")."""
     if isinstance(value, bool):
-        return "true or false"
+        return "true/false" if toml else "true or false"
     if isinstance(value, int | float):
         return "a number"
     if isinstance(value, str):
@@ -187,8 +186,10 @@ def kind(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
+        return "a table" if toml else "an object"
+    if toml:
+        return "a date or time"
+    return "null" if value is None else type(value).__name__
 
 
 def _chars(value: str, where: str, multiline: bool, limit: int) -> str:

@@ -24,9 +24,8 @@ from pathlib import Path
 import platformdirs
 
 from workshop import __version__
+from workshop.files import DIR_MODE, fsync_dir, write_atomic, write_synced
 
-FILE_MODE = 0o600
-DIR_MODE = 0o700
 RECOVERY_STEM = "unsaved"
 REPORT_STEM = "crash"
 PACKAGES = ("textual", "rich", "tinydb", "platformdirs")
@@ -186,7 +185,7 @@ def _write(stem: str, text: str, into: Written | None) -> Written:
     payload = text.encode("utf-8", "backslashreplace")
     if into is not None and into.path is not None:
         try:
-            _replace(into.path, payload)
+            write_atomic(into.path, payload)
             return into
         except OSError:
             pass  # gone or unwritable since: write a new one
@@ -200,63 +199,16 @@ def _write(stem: str, text: str, into: Written | None) -> Written:
     return Written(None, "; ".join(problems))
 
 
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-
-
 def _create(folder: Path, stem: str, payload: bytes) -> Path:
     """A new private file `stem-TIME.txt` (`-2`, `-3` … when taken) in `folder` holding
     `payload`, durable; raise OSError when it cannot be written."""
     moment = datetime.now().strftime("%Y%m%d-%H%M%S")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
     for count in range(1, 100):
         path = folder / f"{stem}-{moment}{'' if count == 1 else f'-{count}'}.txt"
         try:
-            fd = os.open(path, flags, FILE_MODE)
+            write_synced(path, payload, exclusive=True)
         except FileExistsError:
             continue
-        _write_fd(fd, payload)
-        _fsync_folder(folder)
+        fsync_dir(folder)
         return path
     raise FileExistsError(errno.EEXIST, "too many files of this second", str(folder))
-
-
-def _replace(path: Path, payload: bytes) -> None:
-    """Replace the file at `path` by `payload` whole (temp file, fsync, rename)."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
-    try:
-        _write_fd(os.open(temp, flags, FILE_MODE), payload)
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
-    _fsync_folder(path.parent)
-
-
-def _write_fd(fd: int, payload: bytes) -> None:
-    try:
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, FILE_MODE)
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some file systems cannot sync a folder; the file itself is synced
-    finally:
-        os.close(fd)

@@ -27,6 +27,7 @@ from workshop.limits import (
     MAX_PACK_TEXT_CHARS,
     MAX_SCALE,
     MAX_STEPS,
+    kind,
     length_problem,
     printable_key,
 )
@@ -459,18 +460,7 @@ class _Checker:
 
 
 def _kind(value: Any) -> str:
-    """How TOML calls the type of `value`, for messages."""
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a table"
-    return "a date or time"
+    return kind(value, toml=True)
 
 
 def _dotted(path: TomlPath, field: str) -> str:
