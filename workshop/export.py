@@ -16,7 +16,13 @@ import unicodedata
 from pathlib import Path
 
 from workshop.errors import ExportExists, WorkshopError
-from workshop.files import FILE_MODE, NO_LINKS, fsync_dir, pid_alive, plain_reason
+from workshop.files import (
+    FILE_MODE,
+    NO_LINKS,
+    fsync_dir,
+    plain_reason,
+    remove_stale_temps,
+)
 from workshop.model import Scenario, Session
 
 FORMATS = ("md", "html", "json")
@@ -161,37 +167,6 @@ def temp_name(name: str, pid: int) -> str:
     return f".{name[:40]}{TEMP_MARK}.{pid}{TEMP_SUFFIX}"
 
 
-def _temp_pid(name: str) -> int | None:
-    """The PID in an export temp file's name, or None when `name` is not one."""
-    if not (name.startswith(".") and name.endswith(TEMP_SUFFIX)):
-        return None
-    head, _, pid = name[: -len(TEMP_SUFFIX)].rpartition(".")
-    return int(pid) if head.endswith(TEMP_MARK) and pid.isdigit() else None
-
-
-def remove_stale_temps(folder: Path) -> int:
-    """Delete the export temp files in `folder` whose process is dead; return how many.
-
-    Only regular files named by `temp_name` are touched; nothing else in the folder.
-    """
-    removed = 0
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return 0
-    for entry in entries:
-        pid = _temp_pid(entry.name)
-        if pid is None or pid == os.getpid() or pid_alive(pid):
-            continue
-        try:
-            if entry.is_file(follow_symlinks=False):
-                os.unlink(entry.path)
-                removed += 1
-        except OSError:
-            pass
-    return removed
-
-
 def _existing(path: Path) -> os.stat_result | None:
     """What is at `path` itself (a link is not followed), or None when nothing is."""
     try:
@@ -214,7 +189,7 @@ def _write_new(path: Path, payload: bytes, force: bool) -> None:
         raise ExportExists(path)
     if not path.parent.is_dir():
         raise WorkshopError(f"Cannot write {path}: the folder {path.parent} does not exist.")
-    remove_stale_temps(path.parent)
+    remove_stale_temps(path.parent, TEMP_MARK)
     temp = path.with_name(temp_name(path.name, os.getpid()))
     try:
         _write_temp(temp, payload, old)

@@ -200,22 +200,34 @@ def fsync_dir(folder: Path) -> None:
             raise
 
 
-def remove_stale_temps(folder: Path) -> int:
-    """Delete temp files left by dead processes in `folder`; return how many."""
+def temp_pid(name: str, mark: str = "") -> int | None:
+    """The PID in the name of a temp file (`.NAME<mark>.PID.tmp`), None for other names.
+
+    A store temp whose PID part is not a number still counts (as PID 0: nobody's)."""
+    if not (name.startswith(".") and name.endswith(TEMP_SUFFIX)):
+        return None
+    head, _, pid = name[: -len(TEMP_SUFFIX)].rpartition(".")
+    if mark:
+        return int(pid) if head.endswith(mark) and pid.isdigit() else None
+    return int(pid) if pid.isdigit() else 0
+
+
+def remove_stale_temps(folder: Path, mark: str = "") -> int:
+    """Delete the temp files in `folder` (named as `temp_pid` reads, with `mark`) whose
+    process is dead; return how many. Only regular files are touched."""
     removed = 0
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return 0
     for entry in entries:
-        if not (entry.name.startswith(".") and entry.name.endswith(TEMP_SUFFIX)):
-            continue
-        pid_text = entry.name[: -len(TEMP_SUFFIX)].rsplit(".", 1)[-1]
-        if pid_text.isdigit() and pid_alive(int(pid_text)) and int(pid_text) != os.getpid():
+        pid = temp_pid(entry.name, mark)
+        if pid is None or pid == os.getpid() or pid_alive(pid):
             continue
         try:
-            os.unlink(entry.path)
-            removed += 1
+            if entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+                removed += 1
         except OSError:
             pass
     return removed
