@@ -232,7 +232,8 @@ async def test_the_room_takes_the_theme_the_console_chooses(
         async with console.run_test(size=(100, 30)) as cp:
             await run_command(cp, "Theme: paper")
             await until(ap, lambda: audience.theme == "paper", "room on paper")
-            assert room(audience).styles.background == Color.parse("#FFFFFF")
+            white = Color.parse("#FFFFFF")  # drawn once the styles are refreshed
+            await until(ap, lambda: room(audience).styles.background == white, "drawn on paper")
             await run_command(cp, "Theme: projector")
             await until(ap, lambda: audience.theme == "projector", "room on projector")
     # The room's view never writes the settings either: the last choice stands.
