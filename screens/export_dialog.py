@@ -17,6 +17,7 @@ from textual.widgets import Button, Label, RadioButton, RadioSet, Static, Switch
 
 from screens.dialogs import ConfirmDialog
 from screens.widgets import LineInput
+from workshop.anonymize import anonymized
 from workshop.errors import ExportExists, WorkshopError
 from workshop.export import FORMAT_NAMES, FORMATS, default_path, export_folder, render, write_export
 from workshop.model import Scenario, Session
@@ -57,6 +58,7 @@ class ExportDialog(ModalScreen[Path | None]):
         """Where the default file goes, and where a bare file name is written."""
         self.proposed = str(default_path(session, DEFAULT_FORMAT, self.folder))
         """The file name the dialog last proposed; one the facilitator typed is kept."""
+        self._anonymous_title: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="export-dialog"):
@@ -125,6 +127,16 @@ class ExportDialog(ModalScreen[Path | None]):
     @on(Switch.Changed, "#anonymize")
     def _anonymize_changed(self) -> None:
         self._propose()
+        self.query_one("#export-session", Static).update(Content(self._title()))
+
+    def _title(self) -> str:
+        """The session's title as this export will name it: without names when anonymized
+        (the dialog is on the projector too)."""
+        if not self.query_one("#anonymize", Switch).value:
+            return self.session.title
+        if self._anonymous_title is None:
+            self._anonymous_title = anonymized(self.session).title
+        return self._anonymous_title
 
     def _problem(self, text: str) -> None:
         self.query_one("#problem", Static).update(Content(text))
@@ -167,7 +179,7 @@ class ExportDialog(ModalScreen[Path | None]):
             self._problem(str(error))
             return
         self.app.notify(
-            f"Wrote the transcript of '{self.session.title}' to {written}.",
+            f"Wrote the transcript of '{self._title()}' to {written}.",
             title="Exported",
             markup=False,
             timeout=10,

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.widgets import Switch
+from textual.widgets import Static, Switch
 
 from screens.app import build_app
 from screens.export_dialog import ExportDialog
@@ -334,9 +334,13 @@ async def test_the_dialog_proposes_an_anonymized_name_when_anonymizing(
         box = dialog.query_one("#path", LineInput)
         assert box.value == str(real)
 
+        heading = dialog.query_one("#export-session", Static)
+        assert "Ana Lopez" in str(heading.render())
         await pilot.click("#anonymize")
         await pilot.pause()
         assert box.value == str(anonymous)
+        shown = str(heading.render())  # the dialog is on the projector too: no real name
+        assert "Ana Lopez" not in shown and "Participant 2" in shown
         await pilot.click("#format-md")
         await pilot.pause()
         assert box.value == str(anonymous.with_suffix(".md"))
@@ -361,3 +365,5 @@ async def test_the_dialog_proposes_an_anonymized_name_when_anonymizing(
     text = written.read_text(encoding="utf-8")
     assert "Ana" not in text and "Lopez" not in text and "Participant 2" in text
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    told = " ".join(str(n.message) for n in app._notifications)
+    assert "Ana" not in told and "Participant 2" in told
