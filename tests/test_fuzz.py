@@ -86,7 +86,7 @@ def sessions(draw: st.DrawFn) -> Session:
     ]
     ratings = [
         Rating(
-            s.key, draw(keys), draw(st.integers(0, 10)), draw(st.text(max_size=10).map(str.strip))
+            s.key, draw(keys), draw(st.integers(0, 9)), draw(st.text(max_size=10).map(str.strip))
         )
         for s in steps
         if s.type == "rating"

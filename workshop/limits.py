@@ -28,8 +28,8 @@ MAX_KEY_CHARS = 64
 MAX_PACK_TEXT_CHARS = 20_000
 """Longest projected text, note or definition in a pack."""
 
-MAX_SCALE = 10
-"""Highest score of any rating scale."""
+MAX_SCALE = 9
+"""Highest score of any rating scale: one digit key per score, 0 to 9."""
 
 MAX_STEP_SECONDS = 7 * 24 * 3600
 """Most time one step can have taken: a week."""
