@@ -207,27 +207,26 @@ class WorkshopApp(App[None]):
     def _keep_unsaved(self, crashed: bool = False) -> None:
         """Add the text typed but not saved on every screen (and, after a crash, the text
         being submitted) to the recovery file; never raises."""
-        try:
-            found = [item for screen in self.screen_stack for item in self._unsaved_on(screen)]
-        except Exception:  # on the way out, a broken screen loses only itself
-            found = []
-        if crashed:
-            found += self._submitting
-        new = [item for item in dict.fromkeys(found) if item not in self._unsaved]
-        if new:
-            self._unsaved += new
-            self._kept = recovery.keep_text(self._unsaved, into=self._kept)
+        self._keep(self.screen_stack, self._submitting if crashed else [])
 
     def keep_unsaved_on(self, screen: Screen[Any]) -> recovery.Written | None:
         """Keep the text typed but not saved on `screen`, which is being left; the file
         written (or why none could be), None when there was nothing to keep."""
+        return self._keep([screen], [])
+
+    def _keep(
+        self, screens: list[Screen[Any]], also: list[recovery.Unsaved]
+    ) -> recovery.Written | None:
+        """Add what is unsaved on `screens`, and `also`, to the recovery file; the file
+        (or why none could be), None when nothing new was kept. Never raises."""
         try:
-            found = [item for item in self._unsaved_on(screen) if item not in self._unsaved]
-        except Exception:  # leaving a screen must not fail on this
+            found = [item for screen in screens for item in self._unsaved_on(screen)]
+        except Exception:  # on the way out, a broken screen loses only itself
+            found = []
+        new = [item for item in dict.fromkeys([*found, *also]) if item not in self._unsaved]
+        if not new:
             return None
-        if not found:
-            return None
-        self._unsaved += found
+        self._unsaved += new
         self._kept = recovery.keep_text(self._unsaved, into=self._kept)
         return self._kept
 

@@ -17,11 +17,11 @@ from pathlib import Path
 
 from workshop.errors import ExportExists, WorkshopError
 from workshop.files import (
-    FILE_MODE,
     NO_LINKS,
     fsync_dir,
     plain_reason,
     remove_stale_temps,
+    write_synced,
 )
 from workshop.model import Scenario, Session
 
@@ -223,18 +223,4 @@ def _write_temp(temp: Path, payload: bytes, old: os.stat_result | None) -> None:
         os.unlink(temp)  # left by an earlier process that had this PID
     except FileNotFoundError:
         pass
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-    fd = os.open(temp, flags, FILE_MODE)
-    try:
-        if old is not None:
-            try:
-                os.fchown(fd, old.st_uid, old.st_gid)
-            except OSError:
-                pass  # not ours to give away: the new file is the writer's
-            os.fchmod(fd, stat.S_IMODE(old.st_mode) & 0o777)
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    write_synced(temp, payload, exclusive=True, like=old)

@@ -118,17 +118,24 @@ _NO_LINK_FOLLOWED = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 """A symbolic link planted at a temp file's name is refused, never written through."""
 
 
-def write_synced(path: Path, payload: bytes, exclusive: bool = False) -> None:
-    """Write `payload` to `path` (mode 0600, never through a symbolic link) and fsync it;
-    `exclusive`: only a new file.
+def write_synced(
+    path: Path, payload: bytes, exclusive: bool = False, like: os.stat_result | None = None
+) -> None:
+    """Write `payload` to `path` (never through a symbolic link) and fsync it; `exclusive`:
+    only a new file. Mode 0600, or (`like`) the owner and mode of the file it replaces.
 
     Raises OSError (FileExistsError when `exclusive` and `path` exists).
     """
     flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC) | _NO_LINK_FOLLOWED
     fd = os.open(path, flags, FILE_MODE)
     try:
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, FILE_MODE)  # private whatever the umask or an old file's mode
+        if like is not None:
+            try:
+                os.fchown(fd, like.st_uid, like.st_gid)
+            except OSError:
+                pass  # not ours to give away: the new file is the writer's
+        if hasattr(os, "fchmod"):  # private whatever the umask or an old file's mode
+            os.fchmod(fd, stat.S_IMODE(like.st_mode) & 0o777 if like is not None else FILE_MODE)
         view = memoryview(payload)
         while view:
             view = view[os.write(fd, view) :]

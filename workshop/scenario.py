@@ -385,7 +385,9 @@ class _Checker:
                 self.missing(label, field, path)
             return ""
         if not isinstance(value, str):
-            self.add(f"{label}field '{field}' must be text, not {_kind(value)}", (*path, field))
+            self.add(
+                f"{label}field '{field}' must be text, not {kind(value, toml=True)}", (*path, field)
+            )
             return ""
         cleaned = clean_line(value) if line else clean_text(value)
         if required and not cleaned:
@@ -403,7 +405,9 @@ class _Checker:
             self.missing(label, field, path)
             return ""
         if not isinstance(value, str):
-            self.add(f"{label}field '{field}' must be text, not {_kind(value)}", (*path, field))
+            self.add(
+                f"{label}field '{field}' must be text, not {kind(value, toml=True)}", (*path, field)
+            )
             return ""
         if len(value) > MAX_KEY_CHARS:
             too_long = length_problem(len(value), MAX_KEY_CHARS)
@@ -427,7 +431,7 @@ class _Checker:
         if not isinstance(value, list):
             self.add(
                 f"{label}'{field}' must be a list of [[{_dotted(path, field)}]] tables, "
-                f"not {_kind(value)}",
+                f"not {kind(value, toml=True)}",
                 (*path, field),
             )
             return []
@@ -457,10 +461,6 @@ class _Checker:
                 )
             seen.add(entry)
         return list(dict.fromkeys(value))
-
-
-def _kind(value: Any) -> str:
-    return kind(value, toml=True)
 
 
 def _dotted(path: TomlPath, field: str) -> str:
@@ -742,7 +742,7 @@ def _step_taxonomy(table: _StepTable, around: _Around) -> str | None:
     taxonomy = table.raw.get("taxonomy") if table.has("taxonomy") else None
     tax_keys = [t.key for t in around.taxonomies]
     if taxonomy is not None and not isinstance(taxonomy, str):
-        table.add(f"field 'taxonomy' must be text, not {_kind(taxonomy)}", "taxonomy")
+        table.add(f"field 'taxonomy' must be text, not {kind(taxonomy, toml=True)}", "taxonomy")
         return None
     if taxonomy is not None and taxonomy not in tax_keys:
         defined = f" (taxonomies: {', '.join(tax_keys)})" if tax_keys else ""
