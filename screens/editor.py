@@ -7,7 +7,7 @@ from datetime import date
 from typing import TypeVar
 
 from workshop.errors import OutOfLimits, SessionReadOnly, WorkshopError
-from workshop.model import Agreement, Rating, Session, Statement
+from workshop.model import Agreement, Mark, Rating, Session, Statement
 from workshop.store import Store
 
 T = TypeVar("T")
@@ -135,3 +135,12 @@ class SessionEditor:
         self, step: str, item: str, score: int, note: str | None = None
     ) -> Rating | None:
         return self._attempt(lambda store, sid: store.set_rating(sid, step, item, score, note))
+
+    # marks
+
+    def set_mark(self, step: str, item: str, marked: bool, value: str = "") -> Mark | bool | None:
+        """Mark `item` of `step` or take the mark away: the mark, False once it is taken
+        away, None when the change could not be saved."""
+        return self._attempt(
+            lambda store, sid: store.set_mark(sid, step, item, marked, value) or False
+        )

@@ -34,13 +34,23 @@ def test_cli_help_and_version_do_not_start_the_app() -> None:
 
 
 def test_every_step_kind_is_complete_in_every_layer() -> None:
-    """A kind the core knows has pack fields, a console view and a room's view, and each
-    view is its kind's own (a new kind missing one fails here, not when paged into)."""
-    from screens.steps import KINDS
-    from workshop.model import STEP_TYPES
-    from workshop.scenario import _STEP_FIELDS
+    """A kind the core knows has its own module there, a console view and a room's view,
+    each its kind's own (a new kind missing one fails here, not when paged into); a kind
+    that stores marks or adds a report part says how to check a mark."""
+    import pkgutil
 
-    assert list(KINDS) == list(STEP_TYPES) == list(_STEP_FIELDS)
+    import workshop.kinds
+    from screens.steps import KINDS
+    from workshop.kinds import KINDS as CORE
+
+    modules = {m.name for m in pkgutil.iter_modules(workshop.kinds.__path__)} - {"base"}
+    assert list(KINDS) == list(CORE)
+    assert set(CORE) == modules
+    for name, spec in CORE.items():
+        assert spec.name == name
+        assert sys.modules[f"workshop.kinds.{name}"].KIND is spec
+        if spec.remembers_items:
+            assert "items" in spec.fields
     consoles = [kind.console for kind in KINDS.values()]
     rooms = [kind.room for kind in KINDS.values()]
     assert len(set(consoles)) == len(set(rooms)) == len(KINDS)

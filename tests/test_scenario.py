@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from workshop.cli import main
 from workshop.errors import PackError
 from workshop.model import Scenario
-from workshop.scenario import BrokenPack, discover, parse_pack
+from workshop.scenario import BrokenPack, default_scenario, discover, parse_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = Path(__file__).parent / "packs" / "bad"
@@ -105,7 +106,7 @@ MALFORMED = {
     "wrong-type.toml": "9: side 1 (venus): field 'label' must be text, not a number",
     "unknown-step-type.toml": (
         "39: step 2 (gaps): unknown step type 'quiz' "
-        "(use one of: brief, capture, tag, rating, agree, summary)"
+        "(use one of: brief, capture, tag, rating, agree, summary, checklist)"
     ),
     "duplicate-step-key.toml": "37: step 2 (talk): the step key 'talk' is used twice",
     "duplicate-toml-key.toml": (
@@ -402,6 +403,42 @@ def test_two_user_packs_with_one_id(tmp_path: Path) -> None:
     )
 
 
+def write_retro(folder: Path, name: str, sid: str, default: str | None = None) -> None:
+    """The example pack as `folder/name` with the id `sid`, saying `default = ...` if given."""
+    source = (GOOD / "example.toml").read_text("utf-8").replace('id = "retro"', f'id = "{sid}"')
+    if default is not None:
+        source = source.replace("[scenario]\n", f"[scenario]\ndefault = {default}\n", 1)
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(source, "utf-8")
+
+
+def test_the_default_pack_is_the_one_that_says_so(tmp_path: Path) -> None:
+    found, _ = discover()
+    assert [(s.id, s.default) for s in found] == [("erm", False), ("mars-venus", True)]
+    assert default_scenario(found) is found[1]
+    assert default_scenario([replace(s, default=False) for s in found]) == found[0]
+    assert default_scenario([]) is None
+
+    write_retro(tmp_path / "user", "retro.toml", "retro")
+    write_retro(tmp_path / "more", "a.toml", "retro-a", "false")
+    write_retro(tmp_path / "more", "b.toml", "retro-b", "true")
+    write_retro(tmp_path / "more", "c.toml", "retro-c", "true")
+    found, broken = discover(user_dir=tmp_path / "user", content_dirs=(tmp_path / "more",))
+    assert broken == []
+    assert [s.id for s in found if s.default] == ["mars-venus", "retro-b", "retro-c"]
+    chosen = default_scenario(found)  # a pack of one's own wins over a shipped one
+    assert chosen is not None and chosen.id == "retro-b"
+
+
+def test_a_default_that_is_not_true_or_false_is_refused(tmp_path: Path) -> None:
+    write_retro(tmp_path, "retro.toml", "retro", '"yes"')
+    with pytest.raises(PackError) as caught:
+        parse_pack((tmp_path / "retro.toml").read_bytes(), "retro.toml")
+    assert caught.value.problems == [
+        "retro.toml:4: scenario: field 'default' must be true or false, not text"
+    ]
+
+
 # -- the authoring guide -------------------------------------------------------------------
 
 
@@ -419,10 +456,11 @@ def test_the_example_in_the_authoring_guide_is_the_committed_example_pack() -> N
 def test_the_authoring_guide_documents_every_step_type_and_field() -> None:
     doc = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
     from workshop import scenario as module
+    from workshop.kinds import KINDS
 
-    for step_type, fields in module._STEP_FIELDS.items():
+    for step_type, kind in KINDS.items():
         assert f"#### `{step_type}`" in doc
-        for field in fields:
+        for field in kind.fields:
             assert f"`{field}`" in doc
     for field in (*module._SCENARIO_FIELDS, *module._STEP_COMMON, *module._TAG_FIELDS):
         assert f"`{field}`" in doc

@@ -59,6 +59,7 @@ def test_the_json_has_exactly_the_contract_fields(transcript: dict[str, Any]) ->
         "statements",
         "agreements",
         "ratings",
+        "marks",
         "summary",
     ]
     assert transcript["schema"] == SCHEMA == "workshop.transcript/1"

@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from workshop import limits
+from workshop.kinds import KINDS, STEP_TYPES
 from workshop.limits import MAX_PEOPLE, Invalid
 from workshop.model import (
-    STEP_TYPES,
     Agreement,
     KeyLabel,
+    Mark,
     Rating,
     Session,
     Statement,
@@ -61,14 +62,21 @@ def rating_doc(r: Rating) -> dict[str, Any]:
     return {"step": r.step, "item": r.item, "score": r.score, "note": r.note}
 
 
+def mark_doc(m: Mark) -> dict[str, Any]:
+    return {"step": m.step, "item": m.item, "at": iso(m.at), "value": m.value}
+
+
 def step_doc(s: StepTime) -> dict[str, Any]:
-    return {
+    doc: dict[str, Any] = {
         "key": s.key,
         "title": s.title,
         "type": s.type,
         "entered_at": iso(s.entered_at),
         "seconds_spent": round(float(s.seconds_spent), 1),
     }
+    if s.items:
+        doc["items"] = label_docs(list(s.items))
+    return doc
 
 
 def scenario_doc(session: Session) -> dict[str, Any]:
@@ -159,6 +167,34 @@ def _rating(doc: dict[str, Any], where: str) -> Rating:
     )
 
 
+def _mark(doc: dict[str, Any], where: str) -> Mark:
+    return Mark(
+        limits.key(doc.get("step"), f"{where}.step"),
+        limits.key(doc.get("item"), f"{where}.item"),
+        limits.moment(doc.get("at"), f"{where}.at"),
+        limits.text(doc.get("value", ""), f"{where}.value"),
+    )
+
+
+def check_marks(marks: list[tuple[str, Mark]], steps: list[StepTime]) -> list[Mark]:
+    """The marks, each at its path, if each belongs to a step whose kind stores marks and
+    that kind accepts it; one mark per item of a step."""
+    by_key = {step.key: step for step in steps}
+    seen: set[tuple[str, str]] = set()
+    for where, mark in marks:
+        step = by_key.get(mark.step)
+        check = KINDS[step.type].marks if step is not None else None
+        if step is None or check is None:
+            raise Invalid(f"{where}.step", f"{limits.shown(mark.step)} is no step that keeps marks")
+        problem = check(mark, step)
+        if problem:
+            raise Invalid(where, problem)
+        if (mark.step, mark.item) in seen:
+            raise Invalid(where, f"marks {limits.shown(mark.item)} a second time")
+        seen.add((mark.step, mark.item))
+    return [mark for _, mark in marks]
+
+
 def _step_time(doc: Any, where: str) -> StepTime:
     if not isinstance(doc, dict):
         raise Invalid(where, f"must be an object, not {limits.kind(doc)}")
@@ -171,6 +207,7 @@ def _step_time(doc: Any, where: str) -> StepTime:
         kind,
         limits.opt_moment(doc.get("entered_at"), f"{where}.entered_at"),
         limits.seconds(doc.get("seconds_spent", 0), f"{where}.seconds_spent"),
+        tuple(limits.labels(doc.get("items", []), f"{where}.items")),
     )
 
 
@@ -232,6 +269,7 @@ def session_from(data: dict[str, Any]) -> Session:
         statements=[_statement(d, w) for w, d in _table(data, "statements")],
         agreements=[_agreement(d, w) for w, d in _table(data, "agreements")],
         ratings=[_rating(d, w) for w, d in _table(data, "ratings")],
+        marks=check_marks([(w, _mark(d, w)) for w, d in _table(data, "marks")], steps),
         revealed=[r for r in revealed if isinstance(r, str)],
         blank=meta.get("blank", False) is True,
         spotlight=spotlight if isinstance(spotlight, str) else "",
@@ -252,4 +290,5 @@ def session_tables(session: Session) -> dict[str, Any]:
         "statements": table([statement_doc(s) for s in session.statements]),
         "agreements": table([agreement_doc(a) for a in session.agreements]),
         "ratings": table([rating_doc(r) for r in session.ratings]),
+        "marks": table([mark_doc(m) for m in session.marks]),
     }

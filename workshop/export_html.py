@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from html import escape
 
+from workshop.kinds.base import Section
 from workshop.model import Scenario, Session
-from workshop.report import CountTable, Report, build_report, duration
+from workshop.report import CountTable, Report, agreement_details, build_report, duration
 from workshop.text import counted
 
 SIDE_COLOURS = ("#b03a6f", "#2563a8", "#2f7d4f", "#a35a00", "#6b4fa8", "#4f6470")
@@ -109,6 +110,8 @@ tr.upcoming td { color: var(--muted); }
   border-bottom: 1px solid var(--line); break-inside: avoid; }
 .box { flex: none; width: 1.05rem; height: 1.05rem; margin-top: .2rem;
   border: 2px solid var(--ink); border-radius: .2rem; }
+.box.ticked { background: var(--ink); color: var(--card); font-size: .8rem; font-weight: 700;
+  line-height: 1.05rem; text-align: center; }
 .meta { display: block; color: var(--muted); font-size: .9rem; }
 .reference dt { font-weight: 700; margin-top: .6rem; }
 .reference dd { margin: .1rem 0 0; }
@@ -135,6 +138,25 @@ def _e(text: str) -> str:
 
 def _u(text: str) -> str:
     return f'<span class="u">{_e(text)}</span>'
+
+
+def _section(section: Section) -> str:
+    """A step's own part: heading, lead, then its entries (a checklist when ticked)."""
+    out = [f'<section class="part" id="step-{_e(section.key)}"><h2>{_u(section.title)}</h2>']
+    if section.lead:
+        out.append(f"<p>{_u(section.lead)}</p>")
+    out.append('<ul class="checklist">')
+    for entry in section.entries:
+        if entry.done is None:
+            box = ""
+        elif entry.done:
+            box = '<span class="box ticked" role="img" aria-label="ticked">✓</span>'
+        else:
+            box = '<span class="box" role="img" aria-label="not ticked"></span>'
+        meta = f'<span class="meta">{_u(entry.detail)}</span>' if entry.detail else ""
+        out.append(f"<li>{box}<div>{_u(entry.text)}{meta}</div></li>")
+    out.append("</ul></section>")
+    return "\n".join(out)
 
 
 def _colour(index: int) -> str:
@@ -348,13 +370,10 @@ def render_html(report: Report, language: str = "en") -> str:
     else:
         out.append('<ul class="checklist">')
         for action in report.agreements:
-            details = []
-            if action.owner:
-                details.append(f"owner: {_u(action.owner)}")
-            if action.due:
-                details.append(f"due: {_e(action.due)}")
-            if action.tag:
-                details.append(_u(action.tag))
+            details = [
+                d.label + (_e(d.text) if d.kind == "due" else _u(d.text))
+                for d in agreement_details(action)
+            ]
             meta = f'<span class="meta">{" · ".join(details)}</span>' if details else ""
             out.append(
                 '<li><span class="box"></span>'
@@ -375,6 +394,8 @@ def render_html(report: Report, language: str = "en") -> str:
                 f'<td><span class="said" dir="auto">{_e(s.note)}</span></td></tr>'
             )
         out.append("</tbody></table></section>")
+
+    out += [_section(section) for section in report.steps]
 
     # reference
     if report.definitions:

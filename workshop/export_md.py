@@ -11,8 +11,16 @@ from __future__ import annotations
 
 import re
 
+from workshop.kinds.base import Section
 from workshop.model import Scenario, Session
-from workshop.report import CountTable, Report, build_report, duration
+from workshop.report import (
+    AgreementDetail,
+    CountTable,
+    Report,
+    agreement_details,
+    build_report,
+    duration,
+)
 from workshop.text import counted
 
 _INLINE = re.compile(
@@ -52,6 +60,12 @@ def md_block(text: str, indent: int) -> str:
     return ("\\\n" + " " * indent).join(lines)
 
 
+def _detail(detail: AgreementDetail) -> str:
+    if detail.kind == "tag":
+        return f"*{md_text(detail.text)}*"
+    return detail.label + (detail.text if detail.kind == "due" else md_text(detail.text))
+
+
 def _cell(text: str) -> str:
     return md_text(text) or " "
 
@@ -72,6 +86,18 @@ def _counts(table: CountTable) -> list[str]:
     totals = [sum(counts) for _, counts in table.per_side]
     rows.append(["**All tags**", *(f"**{n}**" for n in totals), f"**{sum(table.total)}**"])
     return _table(header, ["l", *("r" for _ in table.per_side), "r"], rows)
+
+
+def _section(section: Section) -> list[str]:
+    """A step's own part: heading, lead, then its entries (a task list when ticked)."""
+    out = [f"## {md_text(section.title)}", ""]
+    if section.lead:
+        out += [md_text(section.lead), ""]
+    for entry in section.entries:
+        box = "" if entry.done is None else ("[x] " if entry.done else "[ ] ")
+        detail = f" — {md_text(entry.detail)}" if entry.detail else ""
+        out.append(f"- {box}{md_text(entry.text)}{detail}")
+    return [*out, ""]
 
 
 def render_markdown(report: Report) -> str:
@@ -122,13 +148,7 @@ def render_markdown(report: Report) -> str:
     if not report.agreements:
         out += ["*No agreements were recorded.*", ""]
     for action in report.agreements:
-        details = []
-        if action.owner:
-            details.append(f"owner: {md_text(action.owner)}")
-        if action.due:
-            details.append(f"due: {action.due}")
-        if action.tag:
-            details.append(f"*{md_text(action.tag)}*")
+        details = [_detail(d) for d in agreement_details(action)]
         item = f"- [ ] {md_block(action.text, 6)}"
         if details:
             item += " — " + " · ".join(details)
@@ -149,6 +169,9 @@ def render_markdown(report: Report) -> str:
         ]
         out += _table(["Step", "Item", "Score", "Note"], ["l", "l", "r", "l"], rows)
         out.append("")
+
+    for section in report.steps:
+        out += _section(section)
 
     if report.definitions:
         out += ["## What the tags mean", ""]

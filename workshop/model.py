@@ -7,12 +7,6 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-STEP_TYPES = ("brief", "capture", "tag", "rating", "agree", "summary")
-"""Every step type a pack may use."""
-
-SUMMARY_PARTS = ("counts", "time", "agreements", "ratings")
-"""What a summary step may show, in any order."""
-
 
 @dataclass(frozen=True)
 class Side:
@@ -47,8 +41,8 @@ class Taxonomy:
 
 
 @dataclass(frozen=True)
-class RatingItem:
-    """One thing the room rates in a rating step."""
+class Item:
+    """One thing a step lists: an item the room rates, or ticks off a checklist."""
 
     key: str
     label: str
@@ -76,7 +70,7 @@ class Step:
     source: tuple[str, ...] = ()
     """Capture steps whose statements a tag step walks (empty: all)."""
     scale: int = 3
-    items: tuple[RatingItem, ...] = ()
+    items: tuple[Item, ...] = ()
     show: tuple[str, ...] = ()
 
 
@@ -95,6 +89,9 @@ class Scenario:
     origin: str = "built-in"
     """Where the pack was found: "built-in", "user" or a content dir."""
     path: str = ""
+    default: bool = False
+    """The pack says `default = true`: the new-session form offers it first
+    (`scenario.default_scenario`)."""
 
     def side(self, key: str) -> Side:
         """The side called `key`."""
@@ -154,22 +151,36 @@ class Rating:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """What a step records about one of its items when its kind has no table of its own,
+    e.g. a ticked checklist item."""
+
+    step: str
+    item: str
+    at: datetime
+    """When it was marked."""
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class KeyLabel:
+    """A key with its label, as a session remembers its sides, tags and items."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
 class StepTime:
-    """Time spent in one step."""
+    """One step of the agenda as a session remembers it, with the time spent in it."""
 
     key: str
     title: str
     type: str
     entered_at: datetime | None
     seconds_spent: float
-
-
-@dataclass(frozen=True)
-class KeyLabel:
-    """A key with its label, as a session remembers its sides and tags."""
-
-    key: str
-    label: str
+    items: tuple[KeyLabel, ...] = ()
+    """The step's items, for kinds that remember them (see StepKind.remembers_items)."""
 
 
 @dataclass
@@ -196,6 +207,7 @@ class Session:
     statements: list[Statement] = field(default_factory=list)
     agreements: list[Agreement] = field(default_factory=list)
     ratings: list[Rating] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)
     revealed: list[str] = field(default_factory=list)
     """Keys of steps whose hidden example has been revealed."""
     blank: bool = False
@@ -243,6 +255,10 @@ class Session:
             total.update(per_side)
         counts["total"] = {key: total[key] for key in keys}
         return counts
+
+    def mark(self, step: str, item: str) -> Mark | None:
+        """The mark on `item` in `step`, if any."""
+        return next((m for m in self.marks if m.step == step and m.item == item), None)
 
     def rating(self, step: str, item: str) -> Rating | None:
         """The rating given to `item` in `step`, if any."""

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from workshop.anonymize import anonymized
-from workshop.model import Rating, Scenario, Session
+from workshop.kinds import KINDS
+from workshop.kinds.base import Section, pack_step
+from workshop.model import Agreement, Rating, Scenario, Session
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,41 @@ class AgreementEntry:
 
 
 @dataclass(frozen=True)
+class AgreementDetail:
+    """One detail of an agreement (its owner, due date or tag), as plain text."""
+
+    kind: str
+    """"owner", "due" or "tag": an owner and a tag are what people wrote, a due date is a
+    date, and each writer marks a tag its own way."""
+    label: str
+    """What goes before the text: "owner: ", "due: ", or "" for a tag."""
+    text: str
+
+
+def agreement_entry(agreement: Agreement, session: Session) -> AgreementEntry:
+    """`agreement` as a checklist item: its due date in ISO form, its tag by its label."""
+    return AgreementEntry(
+        agreement.text,
+        agreement.owner,
+        agreement.due.isoformat() if agreement.due else None,
+        session.tag_label(agreement.tag) if agreement.tag else None,
+    )
+
+
+def agreement_details(entry: AgreementEntry) -> tuple[AgreementDetail, ...]:
+    """The details of `entry` that are set, in the order every view and export shows
+    them: owner, due date, tag."""
+    details = []
+    if entry.owner:
+        details.append(AgreementDetail("owner", "owner: ", entry.owner))
+    if entry.due:
+        details.append(AgreementDetail("due", "due: ", entry.due))
+    if entry.tag:
+        details.append(AgreementDetail("tag", "", entry.tag))
+    return tuple(details)
+
+
+@dataclass(frozen=True)
 class RatingEntry:
     """A rating as participants read it."""
 
@@ -105,6 +142,8 @@ class Report:
     counts: tuple[CountTable, ...]
     agreements: tuple[AgreementEntry, ...]
     scores: tuple[RatingEntry, ...]
+    steps: tuple[Section, ...]
+    """The parts that steps add through their kind (`StepKind.report`), in agenda order."""
     definitions: tuple[Definitions, ...]
 
 
@@ -168,15 +207,7 @@ def build_report(
         )
         sides.append(SideTalk(side.key, side.label, roles.get(side.key, ""), lines))
 
-    agreements = tuple(
-        AgreementEntry(
-            ag.text,
-            ag.owner,
-            ag.due.isoformat() if ag.due else None,
-            session.tag_label(ag.tag) if ag.tag else None,
-        )
-        for ag in session.agreements
-    )
+    agreements = tuple(agreement_entry(ag, session) for ag in session.agreements)
 
     return Report(
         title=session.title,
@@ -188,8 +219,19 @@ def build_report(
         counts=_counts(session, scenario),
         agreements=agreements,
         scores=_scores(session, scenario),
+        steps=_sections(session, scenario),
         definitions=_definitions(session, scenario),
     )
+
+
+def _sections(session: Session, scenario: Scenario | None) -> tuple[Section, ...]:
+    sections = []
+    for step in session.steps:
+        report = KINDS[step.type].report
+        section = report(session, step, pack_step(scenario, step.key)) if report else None
+        if section is not None:
+            sections.append(section)
+    return tuple(sections)
 
 
 def _counts(session: Session, scenario: Scenario | None) -> tuple[CountTable, ...]:

@@ -12,7 +12,7 @@ import math
 import re
 import tomllib
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from importlib import resources
@@ -20,6 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from workshop.errors import PackError
+from workshop.kinds import KINDS, STEP_TYPES
+from workshop.kinds.base import Around
+from workshop.kinds.summary import PARTS as SUMMARY_PARTS
 from workshop.limits import (
     MAX_FIELD_CHARS,
     MAX_KEY_CHARS,
@@ -32,9 +35,7 @@ from workshop.limits import (
     printable_key,
 )
 from workshop.model import (
-    STEP_TYPES,
-    SUMMARY_PARTS,
-    RatingItem,
+    Item,
     Scenario,
     Side,
     Step,
@@ -54,24 +55,16 @@ _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _TOML_WHERE = re.compile(r"\s*\((?:at line (\d+), column \d+|at end of document)\)")
 
 _TOP_FIELDS = ("scenario", "sides", "taxonomies", "steps")
-_SCENARIO_FIELDS = ("id", "version", "title", "language", "summary")
+_SCENARIO_FIELDS = ("id", "version", "title", "language", "summary", "default")
 _SIDE_FIELDS = ("key", "label", "role")
 _TAXONOMY_FIELDS = ("key", "title", "tags")
 _TAG_FIELDS = ("key", "label", "hotkey", "definition")
 _ITEM_FIELDS = ("key", "label", "description")
 _STEP_COMMON = ("key", "title", "type", "timebox", "text", "notes")
-_STEP_FIELDS: dict[str, tuple[str, ...]] = {
-    "brief": ("reveal",),
-    "capture": ("sides", "prompt", "taxonomy"),
-    "tag": ("taxonomy", "source", "prompt"),
-    "rating": ("scale", "items", "prompt"),
-    "agree": ("taxonomy", "prompt"),
-    "summary": ("show", "taxonomy"),
-}
-"""The fields each step type takes besides the common ones."""
 _ALL_STEP_FIELDS = _STEP_COMMON + tuple(
-    dict.fromkeys(field for fields in _STEP_FIELDS.values() for field in fields)
+    dict.fromkeys(field for kind in KINDS.values() for field in kind.fields)
 )
+"""Every step field: the common ones, then each kind's (`StepKind.fields`)."""
 
 TomlPath = tuple[str | int, ...]
 """Where a value sits in the pack, e.g. ("steps", 2, "timebox")."""
@@ -507,6 +500,12 @@ def _build(data: dict[str, Any], check: _Checker, origin: str, path: str) -> Sce
             (*where, "language"),
         )
     summary = check.text(head, "summary", where, label)
+    default = head.get("default", False)
+    if not isinstance(default, bool):
+        check.add(
+            f"{label}field 'default' must be true or false, not {kind(default, toml=True)}",
+            (*where, "default"),
+        )
 
     sides = _sides(data, check)
     taxonomies = _taxonomies(data, check)
@@ -518,7 +517,7 @@ def _build(data: dict[str, Any], check: _Checker, origin: str, path: str) -> Sce
         check.add("the pack defines no [[steps]]", ("steps",))
     for i, raw in enumerate(raw_steps):
         has_capture = has_capture or bool(steps and steps[-1].type == "capture")
-        step = _step(check, i, raw, _Around(sides, taxonomies, earlier, has_capture))
+        step = _step(check, i, raw, Around(sides, taxonomies, earlier, has_capture))
         if step is not None:
             steps.append(step)
             earlier.setdefault(step.key, step)
@@ -535,6 +534,7 @@ def _build(data: dict[str, Any], check: _Checker, origin: str, path: str) -> Sce
         steps=tuple(steps),
         origin=origin,
         path=path,
+        default=default is True,
     )
 
 
@@ -660,31 +660,20 @@ class _StepTable:
         self.check.add(f"{self.label}{message}", self.at(field) if field else self.where)
 
 
-@dataclass(frozen=True)
-class _Around:
-    """What a step is checked against: the pack's sides and taxonomies, and the steps
-    before it."""
-
-    sides: list[Side]
-    taxonomies: list[Taxonomy]
-    earlier: dict[str, Step]
-    has_capture: bool
-
-
-def _step(check: _Checker, i: int, raw: Any, around: _Around) -> Step | None:
+def _step(check: _Checker, i: int, raw: Any, around: Around) -> Step | None:
     """The `i`-th step: the fields every step has, those of its type, then its type's own
-    rules (`_KIND_RULES`)."""
+    rules (`StepKind.rules`)."""
     where: TomlPath = ("steps", i)
     if not isinstance(raw, dict):
         check.add(f"step {i + 1} must be a [[steps]] table", where)
         return None
     label = _named("step", i, raw)
     kind = raw.get("type")
-    kind_fields = _STEP_FIELDS.get(kind) if isinstance(kind, str) else None
-    known = _STEP_COMMON + kind_fields if kind_fields is not None else _ALL_STEP_FIELDS
+    spec = KINDS.get(kind) if isinstance(kind, str) else None
+    known = _STEP_COMMON + spec.fields if spec is not None else _ALL_STEP_FIELDS
     elsewhere = {
         field: f"does not apply to a {kind} step (only to: "
-        + ", ".join(t for t, fields in _STEP_FIELDS.items() if field in fields)
+        + ", ".join(k.name for k in KINDS.values() if field in k.fields)
         + ")"
         for field in _ALL_STEP_FIELDS
         if field not in known
@@ -715,16 +704,15 @@ def _step(check: _Checker, i: int, raw: Any, around: _Around) -> Step | None:
         taxonomy=_step_taxonomy(table, around),
         source=tuple(_step_source(table, around, key)),
         scale=_step_scale(table),
-        items=tuple(_items(check, raw, where, label)) if table.has("items") else (),
+        items=tuple(_items(check, raw, where, label, kind)) if table.has("items") else (),
         show=tuple(_step_show(table)),
     )
-    rules = _KIND_RULES.get(kind)
-    if rules is not None:
-        rules(table, step, around)
+    if spec is not None:
+        spec.rules(table, step, around)
     return step
 
 
-def _step_sides(table: _StepTable, around: _Around) -> list[str]:
+def _step_sides(table: _StepTable, around: Around) -> list[str]:
     if not table.has("sides"):
         return []
     step_sides = table.check.str_list(table.raw, "sides", table.where, table.label)
@@ -738,7 +726,7 @@ def _step_sides(table: _StepTable, around: _Around) -> list[str]:
     return step_sides
 
 
-def _step_taxonomy(table: _StepTable, around: _Around) -> str | None:
+def _step_taxonomy(table: _StepTable, around: Around) -> str | None:
     taxonomy = table.raw.get("taxonomy") if table.has("taxonomy") else None
     tax_keys = [t.key for t in around.taxonomies]
     if taxonomy is not None and not isinstance(taxonomy, str):
@@ -754,7 +742,7 @@ def _step_taxonomy(table: _StepTable, around: _Around) -> str | None:
     return taxonomy
 
 
-def _step_source(table: _StepTable, around: _Around, key: str) -> list[str]:
+def _step_source(table: _StepTable, around: Around, key: str) -> list[str]:
     if not table.has("source"):
         return []
     source = table.check.str_list(table.raw, "source", table.where, table.label)
@@ -792,41 +780,6 @@ def _step_scale(table: _StepTable) -> int:
     return scale
 
 
-# -- each step type's own rules -----------------------------------------------------------
-
-
-def _capture_rules(table: _StepTable, step: Step, around: _Around) -> None:
-    if not step.sides and isinstance(table.raw.get("sides", []), list):
-        example = ", ".join(f'"{s.key}"' for s in around.sides) or '"a-side-key"'
-        table.add(f"a capture step needs 'sides', e.g. sides = [{example}]", "sides")
-
-
-def _tag_rules(table: _StepTable, step: Step, around: _Around) -> None:
-    if "taxonomy" not in table.raw:
-        table.add("a tag step needs 'taxonomy'")
-    if "source" not in table.raw and not around.has_capture:
-        table.add("a tag step needs an earlier capture step whose statements it walks")
-
-
-def _summary_rules(table: _StepTable, step: Step, around: _Around) -> None:
-    if "counts" in step.show and "taxonomy" not in table.raw:
-        table.add("a summary that shows 'counts' needs 'taxonomy'", "show")
-
-
-def _rating_rules(table: _StepTable, step: Step, around: _Around) -> None:
-    if "items" not in table.raw:
-        table.add("a rating step needs at least one [[steps.items]]")
-
-
-_KIND_RULES: dict[str, Callable[[_StepTable, Step, _Around], None]] = {
-    "capture": _capture_rules,
-    "tag": _tag_rules,
-    "summary": _summary_rules,
-    "rating": _rating_rules,
-}
-"""What a step of each type needs beyond its fields (brief and agree steps need nothing)."""
-
-
 def _timebox(check: _Checker, raw: dict[str, Any], where: TomlPath, label: str) -> float:
     """The step's timebox in minutes: a positive, finite number up to MAX_TIMEBOX."""
     timebox = raw.get("timebox")
@@ -849,12 +802,14 @@ def _timebox(check: _Checker, raw: dict[str, Any], where: TomlPath, label: str) 
     return float(timebox)
 
 
-def _items(check: _Checker, raw: dict[str, Any], where: TomlPath, label: str) -> list[RatingItem]:
-    items: list[RatingItem] = []
+def _items(
+    check: _Checker, raw: dict[str, Any], where: TomlPath, label: str, kind: str
+) -> list[Item]:
+    items: list[Item] = []
     seen: set[str] = set()
     raw_items = check.tables(raw, "items", where, label)
     if not raw_items and isinstance(raw.get("items"), list):
-        check.add(f"{label}a rating step needs at least one item", (*where, "items"))
+        check.add(f"{label}a {kind} step needs at least one item", (*where, "items"))
     for j, item in enumerate(raw_items):
         iw: TomlPath = (*where, "items", j)
         if not isinstance(item, dict):
@@ -867,7 +822,7 @@ def _items(check: _Checker, raw: dict[str, Any], where: TomlPath, label: str) ->
             check.add(f"{ilabel}the item key '{ikey}' is used twice in this step", (*iw, "key"))
         seen.add(ikey)
         items.append(
-            RatingItem(
+            Item(
                 ikey,
                 check.text(item, "label", iw, ilabel, required=True, line=True),
                 check.text(item, "description", iw, ilabel),
@@ -993,3 +948,14 @@ def discover(
         for path in files:
             take(path.name, str(path), partial(_read, path), origin)
     return found, broken
+
+
+def default_scenario(scenarios: Sequence[Scenario]) -> Scenario | None:
+    """The pack a new session starts from (None when there is none).
+
+    `scenarios` are in `discover` order. Of the packs that say `default = true`, one not
+    shipped (the user's own, or from a content dir) wins over a shipped one, then the
+    first found; when no pack says so, the first of all.
+    """
+    defaults = sorted((s for s in scenarios if s.default), key=lambda s: s.origin == "built-in")
+    return defaults[0] if defaults else next(iter(scenarios), None)

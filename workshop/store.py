@@ -26,6 +26,7 @@ from workshop.codec import (
     NEWER_VERSION,
     agreement_doc,
     iso,
+    mark_doc,
     meta_doc,
     rating_doc,
     session_from,
@@ -51,11 +52,13 @@ from workshop.files import (
     write_atomic,
     write_new,
 )
+from workshop.kinds import KINDS
 from workshop.limits import Invalid
 from workshop.model import (
     Agreement,
     DamagedFile,
     KeyLabel,
+    Mark,
     Rating,
     Scenario,
     Session,
@@ -461,7 +464,16 @@ class Store:
             sides=[KeyLabel(s.key, s.label) for s in scenario.sides],
             taxonomy=[KeyLabel(t.key, t.label) for t in scenario.tags],
             steps=[
-                StepTime(s.key, s.title, s.type, now if i == 0 else None, 0.0)
+                StepTime(
+                    s.key,
+                    s.title,
+                    s.type,
+                    now if i == 0 else None,
+                    0.0,
+                    tuple(KeyLabel(item.key, item.label) for item in s.items)
+                    if KINDS[s.type].remembers_items
+                    else (),
+                )
                 for i, s in enumerate(scenario.steps)
             ],
             step_started_at=now,
@@ -825,6 +837,46 @@ class Store:
         ratings = [r for r in handle.session.ratings if (r.step, r.item) != (step, item)]
         handle.session.ratings[:] = [*ratings, rating]
         return rating
+
+    # marks
+
+    def set_mark(
+        self, session_id: str, step: str, item: str, marked: bool, value: str = ""
+    ) -> Mark | None:
+        """Mark `item` of `step` (with `value`), or take its mark away: the mark, or None
+        when it is taken away. The step's kind must keep marks of that item."""
+        handle = self._handle(session_id)
+        session = handle.session
+        where = _where("step", step, "item", item)
+        table = handle.db.table("marks")
+        old = session.mark(step, item)
+        if not marked:
+            if old is not None:
+                table.remove(where)
+                session.marks.remove(old)
+            return None
+        mark = Mark(
+            step,
+            item,
+            self.clock(),
+            fitting(clean_text(value), "value", limits.MAX_STATEMENT_CHARS),
+        )
+        target = next((s for s in session.steps if s.key == step), None)
+        check = KINDS[target.type].marks if target is not None else None
+        problem = (
+            check(mark, target)
+            if check is not None and target is not None
+            else "no step that keeps marks"
+        )
+        if problem:
+            raise OutOfLimits(f"Not marked: {problem}.")
+        if old is not None:
+            table.update(mark_doc(mark), where)
+            session.marks[session.marks.index(old)] = mark
+        else:
+            table.insert(mark_doc(mark))
+            session.marks.append(mark)
+        return mark
 
     # helpers
 

@@ -16,18 +16,21 @@ from workshop import limits
 from workshop.anonymize import anonymized
 from workshop.codec import (
     agreement_doc,
+    check_marks,
     iso,
     label_docs,
+    mark_doc,
     rating_doc,
     scenario_doc,
     statement_doc,
     step_doc,
 )
 from workshop.errors import InvalidTranscript
+from workshop.kinds import STEP_TYPES
 from workshop.limits import Invalid, kind, printable_key, shown
 from workshop.model import (
-    STEP_TYPES,
     Agreement,
+    Mark,
     Rating,
     Session,
     Statement,
@@ -64,8 +67,8 @@ def to_transcript(session: Session, anonymize: bool = False) -> dict[str, Any]:
             "status": session.status,
             "current_step": current,
         },
-        # The scenario, sides, taxonomy, steps, statements, agreements and ratings have the
-        # same fields here as in the store.
+        # The scenario, sides, taxonomy, steps, statements, agreements, ratings and marks
+        # have the same fields here as in the store.
         "scenario": scenario_doc(session),
         "sides": label_docs(session.sides),
         "taxonomy": label_docs(session.taxonomy),
@@ -73,6 +76,7 @@ def to_transcript(session: Session, anonymize: bool = False) -> dict[str, Any]:
         "statements": [statement_doc(st) for st in session.statements],
         "agreements": [agreement_doc(ag) for ag in session.agreements],
         "ratings": [rating_doc(r) for r in session.ratings],
+        "marks": [mark_doc(m) for m in session.marks],
         "summary": {"tag_counts": counts},
     }
 
@@ -97,6 +101,10 @@ _TOP = (
     "ratings",
     "summary",
 )
+_TOP_LATER = ("marks",)
+"""Optional at the top: transcripts written before it existed lack it."""
+_STEP = ("key", "title", "type", "entered_at", "seconds_spent")
+_STEP_LATER = ("items",)
 _SESSION = (
     "id",
     "title",
@@ -148,7 +156,7 @@ def _session(data: Any) -> Session:
         if schema is None:
             raise Invalid("", "missing field 'schema' (not a workshop transcript)")
         raise Invalid("schema", f"{shown(schema)} is not '{SCHEMA}'")
-    limits.obj(data, "", _TOP)
+    limits.obj(data, "", _TOP, _TOP_LATER)
 
     head = limits.obj(data["session"], "session", _SESSION)
     session_id = limits.ident(head["id"], "session.id")
@@ -181,7 +189,7 @@ def _session(data: Any) -> Session:
     steps: list[StepTime] = []
     for i, item in enumerate(limits.items(data["steps"], "steps", limits.MAX_STEPS)):
         here = f"steps[{i}]"
-        doc = limits.obj(item, here, ("key", "title", "type", "entered_at", "seconds_spent"))
+        doc = limits.obj(item, here, _STEP, _STEP_LATER)
         key = limits.key(doc["key"], f"{here}.key")
         if key in {s.key for s in steps}:
             raise Invalid(f"{here}.key", f"'{key}' is used twice")
@@ -193,6 +201,7 @@ def _session(data: Any) -> Session:
                 _one_of(doc["type"], f"{here}.type", STEP_TYPES, kinds),
                 limits.opt_moment(doc["entered_at"], f"{here}.entered_at"),
                 limits.seconds(doc["seconds_spent"], f"{here}.seconds_spent"),
+                tuple(limits.labels(doc.get("items", []), f"{here}.items")),
             )
         )
     if not steps:
@@ -267,6 +276,18 @@ def _session(data: Any) -> Session:
             )
         )
 
+    marks: list[tuple[str, Mark]] = []
+    for i, item in enumerate(limits.items(data.get("marks", []), "marks")):
+        here = f"marks[{i}]"
+        doc = limits.obj(item, here, ("step", "item", "at", "value"))
+        mark = Mark(
+            limits.key(doc["step"], f"{here}.step"),
+            limits.key(doc["item"], f"{here}.item"),
+            limits.moment(doc["at"], f"{here}.at"),
+            limits.text(doc["value"], f"{here}.value"),
+        )
+        marks.append((here, mark))
+
     session = Session(
         id=session_id,
         title=title,
@@ -287,6 +308,7 @@ def _session(data: Any) -> Session:
         statements=statements,
         agreements=agreements,
         ratings=ratings,
+        marks=check_marks(marks, steps),
     )
     _check_summary(data["summary"], session)
     return session

@@ -10,6 +10,7 @@ from screens.steps.agree import AgreeAudience, AgreeView
 from screens.steps.base import AudienceView, StepView
 from screens.steps.brief import BriefAudience, BriefView
 from screens.steps.capture import CaptureAudience, CaptureView
+from screens.steps.checklist import ChecklistAudience, ChecklistView
 from screens.steps.rating import RatingAudience, RatingView
 from screens.steps.summary import SummaryAudience, SummaryView
 from screens.steps.tag import TagAudience, TagView
@@ -30,5 +31,6 @@ KINDS: dict[str, Kind] = {
     "rating": Kind(RatingView, RatingAudience),
     "agree": Kind(AgreeView, AgreeAudience),
     "summary": Kind(SummaryView, SummaryAudience),
+    "checklist": Kind(ChecklistView, ChecklistAudience),
 }
 """Every step kind, by the type name packs use."""

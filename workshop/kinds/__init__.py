@@ -1,0 +1,25 @@
+"""The step kinds of the core, one module each, gathered here. `KINDS` is the one
+registry: the pack checker, the session and transcript readers and the readable
+exports look a kind up here, and a test holds it against the UI's registry."""
+
+from __future__ import annotations
+
+from workshop.kinds import agree, brief, capture, checklist, rating, summary, tag
+from workshop.kinds.base import StepKind
+
+KINDS: dict[str, StepKind] = {
+    kind.name: kind
+    for kind in (
+        brief.KIND,
+        capture.KIND,
+        tag.KIND,
+        rating.KIND,
+        agree.KIND,
+        summary.KIND,
+        checklist.KIND,
+    )
+}
+"""Every step kind, by the type name packs use, in the order the docs list them."""
+
+STEP_TYPES = tuple(KINDS)
+"""Every step type a pack may use."""

@@ -1,0 +1,96 @@
+"""What every step kind of the core is made of: its pack fields and rules, and the part
+of the readable transcripts it adds. Each kind is one module of this package; the
+package's `KINDS` gathers them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from workshop.model import Mark, Scenario, Session, Side, Step, StepTime, Taxonomy
+
+
+class PackStep(Protocol):
+    """One [[steps]] table of a pack being checked, as a kind's rules see it."""
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The table as read from the TOML file."""
+        ...
+
+    def add(self, message: str, field: str | None = None) -> None:
+        """Report `message` about this step (at `field`, when given)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Around:
+    """What a step is checked against: the pack's sides and taxonomies, and the steps
+    before it."""
+
+    sides: list[Side]
+    taxonomies: list[Taxonomy]
+    earlier: dict[str, Step]
+    has_capture: bool
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a Section: plain text, ticked or not when `done` is not None."""
+
+    text: str
+    done: bool | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the readable transcripts that one step adds: a heading, an optional lead
+    paragraph and its lines, all plain text (each writer escapes it)."""
+
+    key: str
+    """The step's key (the HTML anchor is `step-<key>`)."""
+    title: str
+    lead: str
+    entries: tuple[Entry, ...]
+
+
+Rules = Callable[[PackStep, Step, Around], None]
+"""What a step of a kind needs beyond its fields' own checks."""
+
+Report = Callable[[Session, StepTime, Step | None], Section | None]
+"""The Section a step adds to the readable transcripts (its pack step, when at hand)."""
+
+CheckMark = Callable[[Mark, StepTime], str | None]
+"""Why `mark` cannot belong to the step (a sentence), or None when it can."""
+
+
+def no_rules(table: PackStep, step: Step, around: Around) -> None:
+    """A kind that needs nothing beyond its fields."""
+
+
+@dataclass(frozen=True)
+class StepKind:
+    """One step kind as the core knows it."""
+
+    name: str
+    """The type name packs use, e.g. "capture"."""
+    fields: tuple[str, ...]
+    """The pack fields its steps take besides the common ones."""
+    rules: Rules = no_rules
+    report: Report | None = None
+    """Its own Section in the readable transcripts (None: the report's fixed parts
+    already show what it stores)."""
+    marks: CheckMark | None = None
+    """Whether (and how) its steps store Marks: None for kinds that store none."""
+    remembers_items: bool = False
+    """Whether a session keeps the step's items (key, label) beside its time, so the
+    transcripts can name them without the pack."""
+
+
+def pack_step(scenario: Scenario | None, key: str) -> Step | None:
+    """The step called `key` in `scenario`, if it is at hand and has one."""
+    if scenario is None:
+        return None
+    return next((step for step in scenario.steps if step.key == key), None)
