@@ -17,6 +17,7 @@ from textual.widgets import Button, Label, Select, Static
 from screens.widgets import LineInput
 from workshop.limits import MAX_FIELD_CHARS, too_long
 from workshop.model import Agreement, Scenario, Session, Tag
+from workshop.scenario import default_scenario
 from workshop.text import clean_line, clean_text
 
 
@@ -262,9 +263,9 @@ class NewSessionDialog(ModalScreen[SessionForm | None]):
             yield Label("Session details" if s else "New session", classes="dialog-title")
             if s is None:
                 yield Label("Scenario")
-                ids = [s.id for s in self.scenarios]
-                first = "mars-venus" if "mars-venus" in ids else (ids[0] if ids else Select.NULL)
-                yield Select(options, value=first, allow_blank=not options, id="scenario")
+                first = default_scenario(self.scenarios)
+                value = first.id if first else Select.NULL
+                yield Select(options, value=value, allow_blank=not options, id="scenario")
                 yield Static("", id="scenario-summary", classes="hint")
             yield Label("Title")
             yield LineInput(

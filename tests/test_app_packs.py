@@ -133,6 +133,25 @@ async def test_a_pack_from_a_content_dir_is_offered_and_runs(
         assert [s.text for s in session.statements] == ["The hand-over to support was late"]
 
 
+async def test_the_new_session_form_starts_on_the_default_pack(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "packs"
+    folder.mkdir()
+    source = (PACKS / "good" / "example.toml").read_text("utf-8")
+    (folder / "retro.toml").write_text(
+        source.replace("[scenario]\n", "[scenario]\ndefault = true\n")
+    )
+    for content_dirs, expected in (((), "mars-venus"), ((folder,), "retro")):
+        app = build_app(data_dir, content_dirs=content_dirs, clock=Clock())
+        async with app.run_test(size=(120, 36), notifications=True) as pilot:
+            await pilot.press("n")
+            await pilot.pause()
+            assert app.screen.query_one("#scenario", Select).value == expected
+            summary = str(app.screen.query_one("#scenario-summary").render())
+            assert summary.startswith(app.scenarios[expected].summary[:40])
+
+
 async def test_broken_packs_are_named_in_the_app_and_the_rest_still_work(data_dir: Path) -> None:
     bad = PACKS / "bad"
     app = build_app(data_dir, content_dirs=(bad,), clock=Clock())

@@ -22,6 +22,7 @@ from workshop.export import (
 from workshop.export_html import to_html
 from workshop.export_md import to_markdown
 from workshop.model import Scenario
+from workshop.report import agreement_details, agreement_entry
 from workshop.store import Store
 from workshop.transcript import dumps, to_transcript
 
@@ -93,3 +94,26 @@ def test_write_export_failures_are_sentences_and_leave_nothing(
         write_export(target, "text")
     assert str(caught.value).endswith(sentence.format(parent=target.parent))
     assert os.listdir(tmp_path) == []
+
+
+def test_every_writer_shows_an_agreements_details_in_one_order(session) -> None:
+    """Owner, due date, tag: the console and the room (`agreement_text`), the Markdown and
+    the HTML all take them from `report.agreement_details`."""
+    from screens.steps.base import agreement_text
+
+    agreement = session.agreements[0]
+    entry = agreement_entry(agreement, session)
+    details = agreement_details(entry)
+    assert [d.kind for d in details] == ["owner", "due", "tag"]
+    owner, due, tag = (d.text for d in details)
+    said = agreement.text
+    assert agreement_text(agreement, session).plain == (
+        f"{said}   owner: {owner} · due: {due} · #{tag}"
+    )
+    assert f"{said} — owner: {owner} · due: {due} · *{tag}*" in to_markdown(session)
+    assert (
+        f'<span class="meta">owner: <span class="u">{owner}</span> · due: {due} · '
+        f'<span class="u">{tag}</span></span>'
+    ) in to_html(session)
+    bare = agreement_entry(session.agreements[-1], session)
+    assert agreement_details(bare) == ()

@@ -21,6 +21,7 @@ from screens.widgets import (
     tag_labels,
 )
 from workshop.model import Agreement, Scenario, Session, Statement, Step
+from workshop.report import agreement_details, agreement_entry
 
 T = TypeVar("T")
 
@@ -143,21 +144,18 @@ def count_rows(session: Session, taxonomy_key: str, scenario: Scenario) -> BarRo
 
 
 def agreement_text(agreement: Agreement, session: Session) -> Content:
-    """An agreement's text, then its tag, owner and due date."""
-    extra = []
-    if agreement.tag:
-        extra.append(f"#{session.tag_label(agreement.tag)}")
-    if agreement.owner:
-        extra.append(f"owner: {agreement.owner}")
-    if agreement.due:
-        extra.append(f"due {agreement.due.isoformat()}")
+    """An agreement's text, then its owner, due date and #tag (`report.agreement_details`)."""
+    extra = [
+        f"#{d.text}" if d.kind == "tag" else d.label + d.text
+        for d in agreement_details(agreement_entry(agreement, session))
+    ]
     return Content.assemble(
         Content(agreement.text), ("   " + " · ".join(extra), "bold") if extra else ""
     )
 
 
 def agreement_content(agreement: Agreement, session: Session) -> Content:
-    """An agreement as a checklist line: ☐ text, tag, owner, due."""
+    """An agreement as a checklist line: ☐ text, owner, due, tag."""
     return Content.assemble("☐ ", agreement_text(agreement, session))
 
 
