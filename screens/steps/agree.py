@@ -84,10 +84,7 @@ class AgreeView(StepView):
         )
 
     def focus_default(self) -> None:
-        view = self.query_one(ListView)
-        view.focus()
-        if view.children and view.index is None:
-            view.index = 0
+        self.focus_list()
 
     def _rebuild(self, select: str | None = None) -> None:
         view = self.query_one(ListView)

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Label, Static
+from textual.widgets import Label, ListView, Static
 
 from screens.editor import SessionEditor
 from screens.messages import SessionChanged
@@ -68,6 +68,13 @@ class StepView(Vertical):
 
     def focus_default(self) -> None:
         """Focus what the facilitator uses first in this step."""
+
+    def focus_list(self) -> None:
+        """Focus the step's list, its first row highlighted when none is."""
+        view = self.query_one(ListView)
+        view.focus()
+        if view.children and view.index is None:
+            view.index = 0
 
     def refresh_view(self) -> None:
         """Redraw after the session changed outside this view (e.g. a reveal)."""

@@ -59,10 +59,7 @@ class RatingView(StepView):
         self.refresh_view()
 
     def focus_default(self) -> None:
-        view = self.query_one(ListView)
-        view.focus()
-        if view.index is None:
-            view.index = 0
+        self.focus_list()
 
     def refresh_view(self) -> None:
         items = list(self.query(RatingItemView))
