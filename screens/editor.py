@@ -7,7 +7,7 @@ from datetime import date
 from typing import TypeVar
 
 from workshop.errors import OutOfLimits, SessionReadOnly, WorkshopError
-from workshop.model import Agreement, Mark, Rating, Session, Statement
+from workshop.model import Agreement, Mark, Rating, Session, Statement, Turn
 from workshop.store import Store
 
 T = TypeVar("T")
@@ -138,9 +138,45 @@ class SessionEditor:
 
     # marks
 
-    def set_mark(self, step: str, item: str, marked: bool, value: str = "") -> Mark | bool | None:
+    def set_mark(
+        self, step: str, item: str, marked: bool, value: str = "", count: int = 0
+    ) -> Mark | bool | None:
         """Mark `item` of `step` or take the mark away: the mark, False once it is taken
         away, None when the change could not be saved."""
         return self._attempt(
-            lambda store, sid: store.set_mark(sid, step, item, marked, value) or False
+            lambda store, sid: store.set_mark(sid, step, item, marked, value, count) or False
         )
+
+    # turns
+
+    def add_turn(
+        self,
+        step: str,
+        side: str,
+        said: str,
+        thought: str = "",
+        private: bool = False,
+        speaker: str | None = None,
+    ) -> Turn | None:
+        return self._attempt(
+            lambda store, sid: store.add_turn(sid, step, side, said, thought, private, speaker)
+        )
+
+    def edit_turn(
+        self, turn_id: str, said: str, thought: str, private: bool, speaker: str | None = None
+    ) -> Turn | None:
+        return self._attempt(
+            lambda store, sid: store.edit_turn(sid, turn_id, said, thought, private, speaker)
+        )
+
+    def set_turn_tags(self, turn_id: str, tags: tuple[str, ...]) -> Turn | None:
+        return self._attempt(lambda store, sid: store.set_turn_tags(sid, turn_id, tags))
+
+    def reveal_thoughts(self, turn_ids: list[str], revealed: bool = True) -> list[Turn] | None:
+        return self._attempt(lambda store, sid: store.reveal_thoughts(sid, turn_ids, revealed))
+
+    def delete_turn(self, turn_id: str) -> Turn | None:
+        return self._attempt(lambda store, sid: store.delete_turn(sid, turn_id))
+
+    def restore_turn(self, turn: Turn) -> Turn | None:
+        return self._attempt(lambda store, sid: store.restore_turn(sid, turn))

@@ -60,9 +60,10 @@ def test_the_json_has_exactly_the_contract_fields(transcript: dict[str, Any]) ->
         "agreements",
         "ratings",
         "marks",
+        "turns",
         "summary",
     ]
-    assert transcript["schema"] == SCHEMA == "workshop.transcript/1"
+    assert transcript["schema"] == SCHEMA == "workshop.transcript/2"
     assert list(transcript["session"]) == [
         "id",
         "title",
@@ -363,8 +364,8 @@ SAME_ID = object()
 
 BAD_EDITS = [
     ("schema", ..., "missing field 'schema' (not a workshop transcript)"),
-    ("schema", "workshop.transcript/2", "schema: 'workshop.transcript/2' is another version"),
-    ("schema", "something/1", "schema: 'something/1' is not 'workshop.transcript/1'"),
+    ("schema", "workshop.transcript/3", "schema: 'workshop.transcript/3' is another version"),
+    ("schema", "something/1", "schema: 'something/1' is not 'workshop.transcript/2'"),
     ("extra", 1, "unknown field 'extra'"),
     ("session.title", ..., "session: missing field 'title'"),
     ("session.title", "", "session.title: must not be empty"),

@@ -86,17 +86,18 @@ def anonymized(session: Session) -> Session:
     """A copy of `session` without the names of the facilitator, participants, speakers
     and owners.
 
-    Each person becomes "Participant N", numbered by first appearance (speakers in
-    statement order, then participants, then owners), and the facilitator becomes
-    "Facilitator". An owner that mentions nobody known is taken as a person too. The
-    names are also replaced inside the title, organisation, statements, agreements and
-    rating notes: full names in any case, single name parts as written. Side, tag and
+    Each person becomes "Participant N", numbered by first appearance (speakers of
+    statements, then of turns, then participants, then owners), and the facilitator
+    becomes "Facilitator". An owner that mentions nobody known is taken as a person too.
+    The names are also replaced inside the title, organisation, statements, agreements,
+    rating notes, turns and marks (e.g. reframes): full names in any case, single name
+    parts as written. Side, tag and
     step labels come from the scenario and are kept.
     """
     names = _Pseudonyms(session.facilitator)
-    for st in session.statements:
-        if st.speaker and _name_key(st.speaker):
-            names.add(st.speaker)
+    for speaker in [st.speaker for st in session.statements] + [t.speaker for t in session.turns]:
+        if speaker and _name_key(speaker):
+            names.add(speaker)
     for person in session.participants:
         if _name_key(person):
             names.add(person)
@@ -133,4 +134,9 @@ def anonymized(session: Session) -> Session:
             replace(ag, owner=alias(ag.owner), text=scrub(ag.text)) for ag in session.agreements
         ],
         ratings=[replace(r, note=scrub(r.note)) for r in session.ratings],
+        turns=[
+            replace(t, speaker=alias(t.speaker), said=scrub(t.said), thought=scrub(t.thought))
+            for t in session.turns
+        ],
+        marks=[replace(m, value=scrub(m.value)) for m in session.marks],
     )

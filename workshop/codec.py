@@ -18,6 +18,7 @@ from workshop.model import (
     Session,
     Statement,
     StepTime,
+    Turn,
 )
 
 SESSION_SCHEMA = "workshop.session/1"
@@ -63,7 +64,23 @@ def rating_doc(r: Rating) -> dict[str, Any]:
 
 
 def mark_doc(m: Mark) -> dict[str, Any]:
-    return {"step": m.step, "item": m.item, "at": iso(m.at), "value": m.value}
+    return {"step": m.step, "item": m.item, "at": iso(m.at), "value": m.value, "count": m.count}
+
+
+def turn_doc(t: Turn) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "step": t.step,
+        "side": t.side,
+        "speaker": t.speaker,
+        "said": t.said,
+        "thought": t.thought,
+        "private": t.private,
+        "revealed": t.revealed,
+        "tags": list(t.tags),
+        "created_at": iso(t.created_at),
+        "edited_at": iso(t.edited_at),
+    }
 
 
 def step_doc(s: StepTime) -> dict[str, Any]:
@@ -170,9 +187,27 @@ def _rating(doc: dict[str, Any], where: str) -> Rating:
 def _mark(doc: dict[str, Any], where: str) -> Mark:
     return Mark(
         limits.key(doc.get("step"), f"{where}.step"),
-        limits.key(doc.get("item"), f"{where}.item"),
+        limits.ident(doc.get("item"), f"{where}.item"),
         limits.moment(doc.get("at"), f"{where}.at"),
         limits.text(doc.get("value", ""), f"{where}.value"),
+        limits.whole(doc.get("count", 0), f"{where}.count", 0, limits.MAX_PEOPLE),
+    )
+
+
+def _turn(doc: dict[str, Any], where: str) -> Turn:
+    tags = limits.items(doc.get("tags", []), f"{where}.tags", limits.MAX_LABELS)
+    return Turn(
+        id=limits.ident(doc.get("id"), f"{where}.id"),
+        step=limits.key(doc.get("step"), f"{where}.step"),
+        side=limits.key(doc.get("side"), f"{where}.side"),
+        said=limits.text(doc.get("said"), f"{where}.said"),
+        thought=limits.text(doc.get("thought", ""), f"{where}.thought"),
+        private=doc.get("private", False) is True,
+        revealed=doc.get("revealed", False) is True,
+        tags=tuple(limits.key(t, f"{where}.tags[{i}]") for i, t in enumerate(tags)),
+        created_at=limits.moment(doc.get("created_at"), f"{where}.created_at"),
+        speaker=limits.opt_line(doc.get("speaker"), f"{where}.speaker"),
+        edited_at=limits.opt_moment(doc.get("edited_at"), f"{where}.edited_at"),
     )
 
 
@@ -193,6 +228,26 @@ def check_marks(marks: list[tuple[str, Mark]], steps: list[StepTime]) -> list[Ma
             raise Invalid(where, f"marks {limits.shown(mark.item)} a second time")
         seen.add((mark.step, mark.item))
     return [mark for _, mark in marks]
+
+
+def check_turns(
+    turns: list[tuple[str, Turn]], steps: list[StepTime], sides: list[str]
+) -> list[Turn]:
+    """The turns, each at its path, if each was said by a side of the session in a step
+    whose kind holds turns, and ids are unique."""
+    holding = {step.key for step in steps if KINDS[step.type].holds_turns}
+    seen: set[str] = set()
+    for where, turn in turns:
+        if turn.step not in holding:
+            raise Invalid(f"{where}.step", f"{limits.shown(turn.step)} is no step that holds turns")
+        if turn.side not in sides:
+            raise Invalid(
+                f"{where}.side", f"{limits.shown(turn.side)} is not a side of the session"
+            )
+        if turn.id in seen:
+            raise Invalid(f"{where}.id", f"{limits.shown(turn.id)} is used twice")
+        seen.add(turn.id)
+    return [turn for _, turn in turns]
 
 
 def _step_time(doc: Any, where: str) -> StepTime:
@@ -270,6 +325,9 @@ def session_from(data: dict[str, Any]) -> Session:
         agreements=[_agreement(d, w) for w, d in _table(data, "agreements")],
         ratings=[_rating(d, w) for w, d in _table(data, "ratings")],
         marks=check_marks([(w, _mark(d, w)) for w, d in _table(data, "marks")], steps),
+        turns=check_turns(
+            [(w, _turn(d, w)) for w, d in _table(data, "turns")], steps, [s.key for s in sides]
+        ),
         revealed=[r for r in revealed if isinstance(r, str)],
         blank=meta.get("blank", False) is True,
         spotlight=spotlight if isinstance(spotlight, str) else "",
@@ -291,4 +349,5 @@ def session_tables(session: Session) -> dict[str, Any]:
         "agreements": table([agreement_doc(a) for a in session.agreements]),
         "ratings": table([rating_doc(r) for r in session.ratings]),
         "marks": table([mark_doc(m) for m in session.marks]),
+        "turns": table([turn_doc(t) for t in session.turns]),
     }

@@ -258,6 +258,13 @@ def ident(value: Any, where: str) -> str:
     return value
 
 
+def flag(value: Any, where: str) -> bool:
+    """true or false."""
+    if not isinstance(value, bool):
+        raise Invalid(where, f"must be true or false, not {shown(value)}")
+    return value
+
+
 def whole(value: Any, where: str, low: int, high: int, what: str = "a whole number") -> int:
     """A whole number from `low` to `high`."""
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:

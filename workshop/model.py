@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 
@@ -151,15 +151,42 @@ class Rating:
 
 
 @dataclass(frozen=True)
+class Turn:
+    """One line of a role-played dialogue: a side, what was said, and what was thought
+    but not said (the left-hand column)."""
+
+    id: str
+    step: str
+    """The dialogue step it was said in."""
+    side: str
+    said: str
+    thought: str
+    """"" when the speaker thought nothing worth noting."""
+    private: bool
+    """A private thought never reaches the room, nor a transcript unless asked for."""
+    revealed: bool
+    """Whether the room has been shown the thought (a private one: never)."""
+    tags: tuple[str, ...]
+    """Tags of the thought, from the step's taxonomy."""
+    created_at: datetime
+    speaker: str | None = None
+    edited_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Mark:
-    """What a step records about one of its items when its kind has no table of its own,
-    e.g. a ticked checklist item."""
+    """What a step records about one of its items when its kind has no table of its own:
+    a ticked checklist item, a poll's count for an option, a reframe of a line."""
 
     step: str
     item: str
+    """A key of the step's items, or the id of the turn or statement it is about."""
     at: datetime
-    """When it was marked."""
+    """When it was last changed."""
     value: str = ""
+    """Text the mark holds, e.g. the reframed line."""
+    count: int = 0
+    """A number the mark holds, e.g. the hands raised for a poll's option."""
 
 
 @dataclass(frozen=True)
@@ -208,6 +235,7 @@ class Session:
     agreements: list[Agreement] = field(default_factory=list)
     ratings: list[Rating] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
+    turns: list[Turn] = field(default_factory=list)
     revealed: list[str] = field(default_factory=list)
     """Keys of steps whose hidden example has been revealed."""
     blank: bool = False
@@ -255,6 +283,20 @@ class Session:
             total.update(per_side)
         counts["total"] = {key: total[key] for key in keys}
         return counts
+
+    def without_private(self) -> Session:
+        """A copy without the text and tags of private thoughts (what leaves the laptop
+        unless the export asks for them)."""
+        turns = [replace(t, thought="", tags=()) if t.private else t for t in self.turns]
+        return replace(self, turns=turns)
+
+    def turns_in(self, step: str) -> list[Turn]:
+        """The turns of dialogue step `step`, in the order they were said."""
+        return [turn for turn in self.turns if turn.step == step]
+
+    def marks_in(self, step: str) -> list[Mark]:
+        """The marks of step `step`, in the order they were first made."""
+        return [mark for mark in self.marks if mark.step == step]
 
     def mark(self, step: str, item: str) -> Mark | None:
         """The mark on `item` in `step`, if any."""

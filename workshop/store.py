@@ -32,6 +32,7 @@ from workshop.codec import (
     session_from,
     session_tables,
     statement_doc,
+    turn_doc,
 )
 from workshop.errors import (
     AmbiguousSessionId,
@@ -66,6 +67,7 @@ from workshop.model import (
     Settings,
     Statement,
     StepTime,
+    Turn,
 )
 from workshop.presence import heartbeat_path
 from workshop.storage import AtomicJSONStorage
@@ -838,13 +840,113 @@ class Store:
         handle.session.ratings[:] = [*ratings, rating]
         return rating
 
+    # turns
+
+    def add_turn(
+        self,
+        session_id: str,
+        step: str,
+        side: str,
+        said: str,
+        thought: str = "",
+        private: bool = False,
+        speaker: str | None = None,
+    ) -> Turn:
+        """Add a turn (texts cleaned) to dialogue step `step`; durable before it returns."""
+        handle = self._handle(session_id)
+        session = handle.session
+        if side not in {s.key for s in session.sides}:
+            raise ValueError(f"'{side}' is not a side of this session")
+        target = next((s for s in session.steps if s.key == step), None)
+        if target is None or not KINDS[target.type].holds_turns:
+            raise ValueError(f"'{step}' is not a dialogue step of this session")
+        turn = Turn(
+            id=new_id(),
+            step=step,
+            side=side,
+            said=fitting(clean_text(said), "turn", limits.MAX_STATEMENT_CHARS),
+            thought=fitting(clean_text(thought), "thought", limits.MAX_STATEMENT_CHARS),
+            private=private,
+            revealed=False,
+            tags=(),
+            created_at=self.clock(),
+            speaker=_name(speaker, "speaker's name"),
+        )
+        handle.db.table("turns").insert(turn_doc(turn))
+        session.turns.append(turn)
+        return turn
+
+    def _replace_turn(self, session_id: str, turn: Turn) -> Turn:
+        handle = self._handle(session_id)
+        items = handle.session.turns
+        index = items.index(self._find(items, turn.id))
+        handle.db.table("turns").update(turn_doc(turn), _where("id", turn.id))
+        items[index] = turn
+        return turn
+
+    def edit_turn(
+        self,
+        session_id: str,
+        turn_id: str,
+        said: str,
+        thought: str,
+        private: bool,
+        speaker: str | None = None,
+    ) -> Turn:
+        """Change what a turn said and thought, whether the thought is private, and its
+        speaker. A thought made private is hidden from the room again."""
+        old = self._find(self.session(session_id).turns, turn_id)
+        return self._replace_turn(
+            session_id,
+            replace(
+                old,
+                said=fitting(clean_text(said), "turn", limits.MAX_STATEMENT_CHARS),
+                thought=fitting(clean_text(thought), "thought", limits.MAX_STATEMENT_CHARS),
+                private=private,
+                revealed=old.revealed and not private,
+                speaker=_name(speaker, "speaker's name"),
+                edited_at=self.clock(),
+            ),
+        )
+
+    def set_turn_tags(self, session_id: str, turn_id: str, tags: tuple[str, ...]) -> Turn:
+        """Set the tags of a turn's thought (in the order given, without repeats)."""
+        old = self._find(self.session(session_id).turns, turn_id)
+        return self._replace_turn(session_id, replace(old, tags=tuple(dict.fromkeys(tags))))
+
+    def reveal_thoughts(
+        self, session_id: str, turn_ids: list[str], revealed: bool = True
+    ) -> list[Turn]:
+        """Show (or hide again) the thoughts of `turn_ids` to the room; a private thought
+        stays hidden. The turns changed."""
+        changed = []
+        for turn in list(self.session(session_id).turns):
+            wanted = revealed and not turn.private
+            if turn.id in turn_ids and turn.revealed != wanted:
+                changed.append(self._replace_turn(session_id, replace(turn, revealed=wanted)))
+        return changed
+
+    def delete_turn(self, session_id: str, turn_id: str) -> Turn:
+        """Remove a turn; return it so that it can be restored."""
+        return self._delete(session_id, "turns", turn_id)
+
+    def restore_turn(self, session_id: str, turn: Turn) -> Turn:
+        """Put back a deleted turn at its old place in the order."""
+        return self._restore(session_id, "turns", turn, turn_doc(turn))
+
     # marks
 
     def set_mark(
-        self, session_id: str, step: str, item: str, marked: bool, value: str = ""
+        self,
+        session_id: str,
+        step: str,
+        item: str,
+        marked: bool,
+        value: str = "",
+        count: int = 0,
     ) -> Mark | None:
-        """Mark `item` of `step` (with `value`), or take its mark away: the mark, or None
-        when it is taken away. The step's kind must keep marks of that item."""
+        """Mark `item` of `step` (with `value` and `count`), or take its mark away: the
+        mark, or None when it is taken away. The step's kind must accept the mark."""
         handle = self._handle(session_id)
         session = handle.session
         where = _where("step", step, "item", item)
@@ -855,11 +957,14 @@ class Store:
                 table.remove(where)
                 session.marks.remove(old)
             return None
+        if not 0 <= count <= limits.MAX_PEOPLE:
+            raise OutOfLimits(f"A count is from 0 to {limits.MAX_PEOPLE}, not {count}.")
         mark = Mark(
             step,
             item,
             self.clock(),
             fitting(clean_text(value), "value", limits.MAX_STATEMENT_CHARS),
+            count,
         )
         target = next((s for s in session.steps if s.key == step), None)
         check = KINDS[target.type].marks if target is not None else None
@@ -897,9 +1002,14 @@ class Store:
         self, session_id: str, table_name: Literal["agreements"], item_id: str
     ) -> Agreement: ...
 
-    def _delete(self, session_id: str, table_name: str, item_id: str) -> Statement | Agreement:
+    @overload
+    def _delete(self, session_id: str, table_name: Literal["turns"], item_id: str) -> Turn: ...
+
+    def _delete(
+        self, session_id: str, table_name: str, item_id: str
+    ) -> Statement | Agreement | Turn:
         handle = self._handle(session_id)
-        items: list[Statement | Agreement] = getattr(handle.session, table_name)
+        items: list[Statement | Agreement | Turn] = getattr(handle.session, table_name)
         old = self._find(items, item_id)
         ids = handle.db.table(table_name).remove(_where("id", item_id))
         items.remove(old)

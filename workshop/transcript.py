@@ -17,6 +17,7 @@ from workshop.anonymize import anonymized
 from workshop.codec import (
     agreement_doc,
     check_marks,
+    check_turns,
     iso,
     label_docs,
     mark_doc,
@@ -24,9 +25,10 @@ from workshop.codec import (
     scenario_doc,
     statement_doc,
     step_doc,
+    turn_doc,
 )
 from workshop.errors import InvalidTranscript
-from workshop.kinds import STEP_TYPES
+from workshop.kinds import KINDS, STEP_TYPES
 from workshop.limits import Invalid, kind, printable_key, shown
 from workshop.model import (
     Agreement,
@@ -35,10 +37,14 @@ from workshop.model import (
     Session,
     Statement,
     StepTime,
+    Turn,
 )
 
-SCHEMA = "workshop.transcript/1"
-"""The value of the top-level `schema` field this module writes and reads."""
+SCHEMA = "workshop.transcript/2"
+"""The value of the top-level `schema` field this module writes."""
+
+READS = ("workshop.transcript/1", SCHEMA)
+"""The schemas it reads: /1 lacks turns, marks and step digests."""
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Largest transcript file `parse_transcript` reads."""
@@ -47,8 +53,14 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 # -- export -------------------------------------------------------------------------------
 
 
-def to_transcript(session: Session, anonymize: bool = False) -> dict[str, Any]:
-    """The transcript of `session` as the contract's dict (names replaced when `anonymize`)."""
+def to_transcript(
+    session: Session, anonymize: bool = False, include_private: bool = False
+) -> dict[str, Any]:
+    """The transcript of `session` as the contract's dict: names replaced when
+    `anonymize`; private thoughts withheld (null) unless `include_private`."""
+    withheld = {t.id for t in session.turns if t.private and not include_private}
+    if not include_private:
+        session = session.without_private()
     if anonymize:
         session = anonymized(session)
     steps = session.steps
@@ -77,8 +89,22 @@ def to_transcript(session: Session, anonymize: bool = False) -> dict[str, Any]:
         "agreements": [agreement_doc(ag) for ag in session.agreements],
         "ratings": [rating_doc(r) for r in session.ratings],
         "marks": [mark_doc(m) for m in session.marks],
-        "summary": {"tag_counts": counts},
+        "turns": [
+            {**turn_doc(t), "thought": None} if t.id in withheld else turn_doc(t)
+            for t in session.turns
+        ],
+        "summary": {"tag_counts": counts, "steps": digests(session)},
     }
+
+
+def digests(session: Session) -> dict[str, Any]:
+    """`summary.steps`: each step's digest, for the kinds that have one (`StepKind.digest`)."""
+    found = {}
+    for step in session.steps:
+        digest = KINDS[step.type].digest
+        if digest is not None:
+            found[step.key] = digest(session, step)
+    return found
 
 
 def dumps(transcript: dict[str, Any]) -> str:
@@ -101,8 +127,8 @@ _TOP = (
     "ratings",
     "summary",
 )
-_TOP_LATER = ("marks",)
-"""Optional at the top: transcripts written before it existed lack it."""
+_TOP_LATER = ("marks", "turns")
+"""Optional at the top: /1 transcripts lack them."""
 _STEP = ("key", "title", "type", "entered_at", "seconds_spent")
 _STEP_LATER = ("items",)
 _SESSION = (
@@ -118,6 +144,19 @@ _SESSION = (
 )
 _STATEMENT = ("id", "side", "speaker", "text", "tags", "created_at", "edited_at")
 _AGREEMENT = ("id", "text", "tag", "owner", "due", "created_at")
+_TURN = (
+    "id",
+    "step",
+    "side",
+    "speaker",
+    "said",
+    "thought",
+    "private",
+    "revealed",
+    "tags",
+    "created_at",
+    "edited_at",
+)
 _MADE_IN = ("step",)
 """Optional in statements and agreements: files written before it existed lack it."""
 _STATUSES = ("in-progress", "finished")
@@ -150,7 +189,7 @@ def _session(data: Any) -> Session:
     if not isinstance(data, dict):
         raise Invalid("", "the file does not hold a JSON object")
     schema = data.get("schema")
-    if schema != SCHEMA:
+    if schema not in READS:
         if isinstance(schema, str) and schema.startswith("workshop.transcript/"):
             raise Invalid("schema", f"{printable_key(schema)} is another version of the format")
         if schema is None:
@@ -279,14 +318,45 @@ def _session(data: Any) -> Session:
     marks: list[tuple[str, Mark]] = []
     for i, item in enumerate(limits.items(data.get("marks", []), "marks")):
         here = f"marks[{i}]"
-        doc = limits.obj(item, here, ("step", "item", "at", "value"))
+        doc = limits.obj(item, here, ("step", "item", "at", "value"), ("count",))
         mark = Mark(
             limits.key(doc["step"], f"{here}.step"),
-            limits.key(doc["item"], f"{here}.item"),
+            limits.ident(doc["item"], f"{here}.item"),
             limits.moment(doc["at"], f"{here}.at"),
             limits.text(doc["value"], f"{here}.value"),
+            limits.whole(doc.get("count", 0), f"{here}.count", 0, limits.MAX_PEOPLE),
         )
         marks.append((here, mark))
+
+    turns: list[tuple[str, Turn]] = []
+    seen = set()
+    for i, item in enumerate(limits.items(data.get("turns", []), "turns")):
+        here = f"turns[{i}]"
+        doc = limits.obj(item, here, _TURN)
+        thought = doc["thought"]
+        private = limits.flag(doc["private"], f"{here}.private")
+        if thought is None and not private:
+            raise Invalid(f"{here}.thought", "is null, which only a withheld private thought is")
+        tags = []
+        for j, tag in enumerate(limits.items(doc["tags"], f"{here}.tags", limits.MAX_LABELS)):
+            _one_of(tag, f"{here}.tags[{j}]", tag_keys, "a tag of this transcript")
+            if tag in tags:
+                raise Invalid(f"{here}.tags[{j}]", f"'{tag}' is listed twice")
+            tags.append(tag)
+        turn = Turn(
+            id=_new_id(doc["id"], f"{here}.id", seen),
+            step=limits.key(doc["step"], f"{here}.step"),
+            side=_one_of(doc["side"], f"{here}.side", side_keys, "a side of this transcript"),
+            said=limits.text(doc["said"], f"{here}.said"),
+            thought="" if thought is None else limits.text(thought, f"{here}.thought"),
+            private=private,
+            revealed=limits.flag(doc["revealed"], f"{here}.revealed") and not private,
+            tags=tuple(tags),
+            created_at=limits.moment(doc["created_at"], f"{here}.created_at"),
+            speaker=limits.opt_name(doc["speaker"], f"{here}.speaker"),
+            edited_at=limits.opt_moment(doc["edited_at"], f"{here}.edited_at"),
+        )
+        turns.append((here, turn))
 
     session = Session(
         id=session_id,
@@ -309,13 +379,21 @@ def _session(data: Any) -> Session:
         agreements=agreements,
         ratings=ratings,
         marks=check_marks(marks, steps),
+        turns=check_turns(turns, steps, [s.key for s in sides]),
     )
     _check_summary(data["summary"], session)
     return session
 
 
 def _check_summary(value: Any, session: Session) -> None:
-    summary = limits.obj(value, "summary", ("tag_counts",))
+    summary = limits.obj(value, "summary", ("tag_counts",), ("steps",))
+    expected_steps = digests(session)
+    given_steps = summary.get("steps", {})
+    if given_steps != expected_steps:
+        for key, digest in expected_steps.items():
+            if not isinstance(given_steps, dict) or given_steps.get(key) != digest:
+                raise Invalid(f"summary.steps.{key}", "does not match what the step stored")
+        raise Invalid("summary.steps", "names a step that has no digest")
     expected = session.tag_counts()
     counts = summary["tag_counts"]
     if not isinstance(counts, dict):

@@ -62,6 +62,10 @@ Rules = Callable[[PackStep, Step, Around], None]
 Report = Callable[[Session, StepTime, Step | None], Section | None]
 """The Section a step adds to the readable transcripts (its pack step, when at hand)."""
 
+Digest = Callable[[Session, StepTime], Any]
+"""What a reader of the JSON transcript wants at a glance of a step, derived from what it
+stores (plain JSON values), e.g. a poll's ranking; checked again on import."""
+
 CheckMark = Callable[[Mark, StepTime], str | None]
 """Why `mark` cannot belong to the step (a sentence), or None when it can."""
 
@@ -87,6 +91,10 @@ class StepKind:
     remembers_items: bool = False
     """Whether a session keeps the step's items (key, label) beside its time, so the
     transcripts can name them without the pack."""
+    holds_turns: bool = False
+    """Whether its steps hold the Turns of a dialogue."""
+    digest: Digest | None = None
+    """Its entry in the JSON transcript's `summary.steps` (None: it has none)."""
 
 
 def pack_step(scenario: Scenario | None, key: str) -> Step | None:
