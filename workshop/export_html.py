@@ -141,21 +141,44 @@ def _u(text: str) -> str:
 
 
 def _section(section: Section) -> str:
-    """A step's own part: heading, lead, then its entries (a checklist when ticked)."""
+    """A step's own part: heading, lead, then its list, table and ranking."""
     out = [f'<section class="part" id="step-{_e(section.key)}"><h2>{_u(section.title)}</h2>']
     if section.lead:
         out.append(f"<p>{_u(section.lead)}</p>")
-    out.append('<ul class="checklist">')
-    for entry in section.entries:
-        if entry.done is None:
-            box = ""
-        elif entry.done:
-            box = '<span class="box ticked" role="img" aria-label="ticked">✓</span>'
-        else:
-            box = '<span class="box" role="img" aria-label="not ticked"></span>'
-        meta = f'<span class="meta">{_u(entry.detail)}</span>' if entry.detail else ""
-        out.append(f"<li>{box}<div>{_u(entry.text)}{meta}</div></li>")
-    out.append("</ul></section>")
+    if section.entries:
+        out.append('<ul class="checklist">')
+        for entry in section.entries:
+            if entry.done is None:
+                box = ""
+            elif entry.done:
+                box = '<span class="box ticked" role="img" aria-label="ticked">✓</span>'
+            else:
+                box = '<span class="box" role="img" aria-label="not ticked"></span>'
+            meta = f'<span class="meta">{_u(entry.detail)}</span>' if entry.detail else ""
+            out.append(f'<li>{box}<div><span dir="auto">{_u(entry.text)}</span>{meta}</div></li>')
+        out.append("</ul>")
+    if section.columns:
+        head = "".join(f"<th>{_u(c)}</th>" for c in section.columns)
+        out.append(f'<table class="step-table"><thead><tr>{head}</tr></thead><tbody>')
+        for row in section.rows:
+            cells = "".join(f'<td><span class="said" dir="auto">{_e(c)}</span></td>' for c in row)
+            out.append(f"<tr>{cells}</tr>")
+        out.append("</tbody></table>")
+    if section.bars:
+        peak = max(bar.count for bar in section.bars) or 1
+        out.append('<table class="ranking"><thead><tr><th class="n">#</th><th>Option</th>')
+        out.append('<th class="n">Count</th><th class="share"></th></tr></thead><tbody>')
+        for rank, bar in enumerate(section.bars, start=1):
+            width = f"{100 * bar.count / peak:.1f}%"
+            out.append(
+                f'<tr><td class="n">{rank}</td><td><span dir="auto">{_u(bar.label)}</span></td>'
+                f'<td class="n">{bar.count}</td>'
+                f'<td class="share"><div class="bar" style="width:{width}"></div></td></tr>'
+            )
+        out.append("</tbody></table>")
+    if not (section.entries or section.rows or section.bars) and section.empty:
+        out.append(f'<p class="empty">{_u(section.empty)}</p>')
+    out.append("</section>")
     return "\n".join(out)
 
 

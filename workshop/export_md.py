@@ -89,7 +89,7 @@ def _counts(table: CountTable) -> list[str]:
 
 
 def _section(section: Section) -> list[str]:
-    """A step's own part: heading, lead, then its entries (a task list when ticked)."""
+    """A step's own part: heading, lead, then its list, table and ranking."""
     out = [f"## {md_text(section.title)}", ""]
     if section.lead:
         out += [md_text(section.lead), ""]
@@ -97,7 +97,22 @@ def _section(section: Section) -> list[str]:
         box = "" if entry.done is None else ("[x] " if entry.done else "[ ] ")
         detail = f" — {md_text(entry.detail)}" if entry.detail else ""
         out.append(f"- {box}{md_text(entry.text)}{detail}")
-    return [*out, ""]
+    if section.entries:
+        out.append("")
+    if section.columns:
+        rows = [[_cell(cell) for cell in row] for row in section.rows]
+        align = ["l"] * len(section.columns)
+        out += [*_table([_cell(c) for c in section.columns], align, rows), ""]
+    if section.bars:
+        peak = max(bar.count for bar in section.bars) or 1
+        rows = [
+            [str(rank), _cell(bar.label), str(bar.count), "█" * round(20 * bar.count / peak)]
+            for rank, bar in enumerate(section.bars, start=1)
+        ]
+        out += [*_table(["#", "Option", "Count", " "], ["r", "l", "r", "l"], rows), ""]
+    if not (section.entries or section.rows or section.bars) and section.empty:
+        out += [f"*{md_text(section.empty)}*", ""]
+    return out
 
 
 def render_markdown(report: Report) -> str:

@@ -45,15 +45,32 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Bar:
+    """One bar of a ranking: a label and its count."""
+
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
 class Section:
     """A part of the readable transcripts that one step adds: a heading, an optional lead
-    paragraph and its lines, all plain text (each writer escapes it)."""
+    paragraph, then any of a list, a table and a ranking, all plain text (each writer
+    escapes it)."""
 
     key: str
     """The step's key (the HTML anchor is `step-<key>`)."""
     title: str
     lead: str
-    entries: tuple[Entry, ...]
+    entries: tuple[Entry, ...] = ()
+    columns: tuple[str, ...] = ()
+    """The header of its table (none: no table)."""
+    rows: tuple[tuple[str, ...], ...] = ()
+    """The table's rows, a cell per column (Markdown shows a line break as a space)."""
+    bars: tuple[Bar, ...] = ()
+    """A ranking, in the order given (highest first)."""
+    empty: str = ""
+    """What the section says when it has nothing else to show."""
 
 
 Rules = Callable[[PackStep, Step, Around], None]
