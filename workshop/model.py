@@ -71,6 +71,10 @@ class Step:
     """Capture steps whose statements a tag step walks (empty: all)."""
     scale: int = 3
     items: tuple[Item, ...] = ()
+    options: tuple[Item, ...] = ()
+    """A poll's answers, when the pack lists them."""
+    dots: int = 1
+    """How many votes each person has in a poll (more than one: a dot-vote)."""
     show: tuple[str, ...] = ()
 
 

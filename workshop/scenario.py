@@ -47,6 +47,9 @@ from workshop.text import clean_line, clean_text, printable
 MAX_PACK_BYTES = 1_000_000
 """Largest pack file read; the shipped packs are about 30 kB."""
 
+MAX_DOTS = 9
+"""Most dots a person may give in a dot-vote (typed as one digit, like a score)."""
+
 MAX_TIMEBOX = 480
 """Longest timebox accepted, in minutes: a timebox above it is almost surely seconds."""
 
@@ -705,6 +708,10 @@ def _step(check: _Checker, i: int, raw: Any, around: Around) -> Step | None:
         source=tuple(_step_source(table, around, key)),
         scale=_step_scale(table),
         items=tuple(_items(check, raw, where, label, kind)) if table.has("items") else (),
+        options=(
+            tuple(_items(check, raw, where, label, kind, "options")) if table.has("options") else ()
+        ),
+        dots=_step_dots(table),
         show=tuple(_step_show(table)),
     )
     if spec is not None:
@@ -745,13 +752,17 @@ def _step_taxonomy(table: _StepTable, around: Around) -> str | None:
 def _step_source(table: _StepTable, around: Around, key: str) -> list[str]:
     if not table.has("source"):
         return []
+    spec = KINDS.get(table.raw.get("type", ""))
     source = table.check.str_list(table.raw, "source", table.where, table.label)
+    if spec is None:
+        return source  # the unknown type is the problem to report
+    kinds = spec.sources
     for ref in source:
         target = around.earlier.get(ref)
-        if target is not None and target.type == "capture":
+        if target is not None and target.type in kinds:
             continue
         if target is not None:
-            problem = f"is a {target.type} step, not a capture step"
+            problem = f"is a {target.type} step, not a {' or '.join(kinds)} step"
         elif ref == key:
             problem = "is this step itself"
         else:
@@ -770,6 +781,14 @@ def _step_show(table: _StepTable) -> list[str]:
                 f"cannot show {printable_key(part)} (use: {', '.join(SUMMARY_PARTS)})", "show"
             )
     return show
+
+
+def _step_dots(table: _StepTable) -> int:
+    dots = table.raw.get("dots", 1) if table.has("dots") else 1
+    if isinstance(dots, bool) or not isinstance(dots, int) or not 1 <= dots <= MAX_DOTS:
+        table.add(f"field 'dots' must be a whole number from 1 to {MAX_DOTS}", "dots")
+        return 1
+    return dots
 
 
 def _step_scale(table: _StepTable) -> int:
@@ -803,23 +822,30 @@ def _timebox(check: _Checker, raw: dict[str, Any], where: TomlPath, label: str) 
 
 
 def _items(
-    check: _Checker, raw: dict[str, Any], where: TomlPath, label: str, kind: str
+    check: _Checker,
+    raw: dict[str, Any],
+    where: TomlPath,
+    label: str,
+    kind: str,
+    field: str = "items",
 ) -> list[Item]:
+    """The [[steps.items]] (or [[steps.options]]) of a step: keyed, labelled, unique."""
     items: list[Item] = []
     seen: set[str] = set()
-    raw_items = check.tables(raw, "items", where, label)
-    if not raw_items and isinstance(raw.get("items"), list):
-        check.add(f"{label}a {kind} step needs at least one item", (*where, "items"))
+    one = field[:-1]
+    raw_items = check.tables(raw, field, where, label)
+    if not raw_items and isinstance(raw.get(field), list):
+        check.add(f"{label}a {kind} step needs at least one {one}", (*where, field))
     for j, item in enumerate(raw_items):
-        iw: TomlPath = (*where, "items", j)
+        iw: TomlPath = (*where, field, j)
         if not isinstance(item, dict):
-            check.add(f"{label}item {j + 1} must be a [[steps.items]] table", iw)
+            check.add(f"{label}{one} {j + 1} must be a [[steps.{field}]] table", iw)
             continue
-        ilabel = f"{label[:-2]}, {_named('item', j, item)}"
+        ilabel = f"{label[:-2]}, {_named(one, j, item)}"
         check.unknown(item, iw, ilabel, _ITEM_FIELDS)
         ikey = check.key(item, iw, ilabel)
         if ikey and ikey in seen:
-            check.add(f"{ilabel}the item key '{ikey}' is used twice in this step", (*iw, "key"))
+            check.add(f"{ilabel}the {one} key '{ikey}' is used twice in this step", (*iw, "key"))
         seen.add(ikey)
         items.append(
             Item(

@@ -99,6 +99,8 @@ class StepKind:
     """The type name packs use, e.g. "capture"."""
     fields: tuple[str, ...]
     """The pack fields its steps take besides the common ones."""
+    sources: tuple[str, ...] = ()
+    """The kinds of the earlier steps its `source` field may name."""
     rules: Rules = no_rules
     report: Report | None = None
     """Its own Section in the readable transcripts (None: the report's fixed parts

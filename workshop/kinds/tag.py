@@ -11,4 +11,4 @@ def _rules(table: PackStep, step: Step, around: Around) -> None:
         table.add("a tag step needs an earlier capture step whose statements it walks")
 
 
-KIND = StepKind("tag", fields=("taxonomy", "source", "prompt"), rules=_rules)
+KIND = StepKind("tag", fields=("taxonomy", "source", "prompt"), sources=("capture",), rules=_rules)
