@@ -752,7 +752,8 @@ def _step_taxonomy(table: _StepTable, around: Around) -> str | None:
 def _step_source(table: _StepTable, around: Around, key: str) -> list[str]:
     if not table.has("source"):
         return []
-    spec = KINDS.get(table.raw.get("type", ""))
+    kind = table.raw.get("type")
+    spec = KINDS.get(kind) if isinstance(kind, str) else None
     source = table.check.str_list(table.raw, "source", table.where, table.label)
     if spec is None:
         return source  # the unknown type is the problem to report
