@@ -49,8 +49,6 @@ def test_every_step_kind_is_complete_in_every_layer() -> None:
     for name, spec in CORE.items():
         assert spec.name == name
         assert sys.modules[f"workshop.kinds.{name}"].KIND is spec
-        if spec.remembers_items:
-            assert "items" in spec.fields
     consoles = [kind.console for kind in KINDS.values()]
     rooms = [kind.room for kind in KINDS.values()]
     assert len(set(consoles)) == len(set(rooms)) == len(KINDS)

@@ -211,17 +211,17 @@ def _turn(doc: dict[str, Any], where: str) -> Turn:
     )
 
 
-def check_marks(marks: list[tuple[str, Mark]], steps: list[StepTime]) -> list[Mark]:
-    """The marks, each at its path, if each belongs to a step whose kind stores marks and
-    that kind accepts it; one mark per item of a step."""
-    by_key = {step.key: step for step in steps}
+def check_marks(marks: list[tuple[str, Mark]], session: Session) -> list[Mark]:
+    """The marks, each at its path, if each belongs to a step of `session` whose kind
+    stores marks and that kind accepts it; one mark per item of a step."""
+    by_key = {step.key: step for step in session.steps}
     seen: set[tuple[str, str]] = set()
     for where, mark in marks:
         step = by_key.get(mark.step)
         check = KINDS[step.type].marks if step is not None else None
         if step is None or check is None:
             raise Invalid(f"{where}.step", f"{limits.shown(mark.step)} is no step that keeps marks")
-        problem = check(mark, step)
+        problem = check(mark, step, session)
         if problem:
             raise Invalid(where, problem)
         if (mark.step, mark.item) in seen:
@@ -304,7 +304,7 @@ def session_from(data: dict[str, Any]) -> Session:
         raise Invalid(here(where, "sides"), "must list at least one side")
     revealed = limits.items(meta.get("revealed", []), here(where, "revealed"), limits.MAX_STEPS)
     spotlight = meta.get("spotlight", "")
-    return Session(
+    session = Session(
         id=limits.ident(meta.get("id"), here(where, "id")),
         title=limits.line(meta.get("title"), here(where, "title")),
         facilitator=limits.line(meta.get("facilitator", ""), here(where, "facilitator")),
@@ -324,7 +324,6 @@ def session_from(data: dict[str, Any]) -> Session:
         statements=[_statement(d, w) for w, d in _table(data, "statements")],
         agreements=[_agreement(d, w) for w, d in _table(data, "agreements")],
         ratings=[_rating(d, w) for w, d in _table(data, "ratings")],
-        marks=check_marks([(w, _mark(d, w)) for w, d in _table(data, "marks")], steps),
         turns=check_turns(
             [(w, _turn(d, w)) for w, d in _table(data, "turns")], steps, [s.key for s in sides]
         ),
@@ -335,6 +334,8 @@ def session_from(data: dict[str, Any]) -> Session:
             meta.get("step_started_at"), here(where, "step_started_at")
         ),
     )
+    session.marks = check_marks([(w, _mark(d, w)) for w, d in _table(data, "marks")], session)
+    return session
 
 
 def session_tables(session: Session) -> dict[str, Any]:

@@ -211,7 +211,7 @@ class StepTime:
     entered_at: datetime | None
     seconds_spent: float
     items: tuple[KeyLabel, ...] = ()
-    """The step's items, for kinds that remember them (see StepKind.remembers_items)."""
+    """The step's items, for kinds that remember them (see StepKind.remember)."""
 
 
 @dataclass

@@ -472,9 +472,7 @@ class Store:
                     s.type,
                     now if i == 0 else None,
                     0.0,
-                    tuple(KeyLabel(item.key, item.label) for item in s.items)
-                    if KINDS[s.type].remembers_items
-                    else (),
+                    KINDS[s.type].remember(s, scenario),
                 )
                 for i, s in enumerate(scenario.steps)
             ],
@@ -969,7 +967,7 @@ class Store:
         target = next((s for s in session.steps if s.key == step), None)
         check = KINDS[target.type].marks if target is not None else None
         problem = (
-            check(mark, target)
+            check(mark, target, session)
             if check is not None and target is not None
             else "no step that keeps marks"
         )

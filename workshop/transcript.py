@@ -378,9 +378,9 @@ def _session(data: Any) -> Session:
         statements=statements,
         agreements=agreements,
         ratings=ratings,
-        marks=check_marks(marks, steps),
         turns=check_turns(turns, steps, [s.key for s in sides]),
     )
+    session.marks = check_marks(marks, session)
     _check_summary(data["summary"], session)
     return session
 

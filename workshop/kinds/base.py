@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from workshop.model import Mark, Scenario, Session, Side, Step, StepTime, Taxonomy
+from workshop.model import KeyLabel, Mark, Scenario, Session, Side, Step, StepTime, Taxonomy
 
 
 class PackStep(Protocol):
@@ -83,8 +83,21 @@ Digest = Callable[[Session, StepTime], Any]
 """What a reader of the JSON transcript wants at a glance of a step, derived from what it
 stores (plain JSON values), e.g. a poll's ranking; checked again on import."""
 
-CheckMark = Callable[[Mark, StepTime], str | None]
-"""Why `mark` cannot belong to the step (a sentence), or None when it can."""
+CheckMark = Callable[[Mark, StepTime, Session], str | None]
+"""Why `mark` cannot belong to the step of the session (a sentence), or None when it can."""
+
+Remember = Callable[[Step, Scenario], tuple[KeyLabel, ...]]
+"""The items a new session keeps of a step (StepTime.items)."""
+
+
+def remember_nothing(step: Step, scenario: Scenario) -> tuple[KeyLabel, ...]:
+    """A kind whose transcripts need nothing of the pack's step."""
+    return ()
+
+
+def remember_items(step: Step, scenario: Scenario) -> tuple[KeyLabel, ...]:
+    """The step's [[steps.items]], by key and label."""
+    return tuple(KeyLabel(item.key, item.label) for item in step.items)
 
 
 def no_rules(table: PackStep, step: Step, around: Around) -> None:
@@ -107,8 +120,8 @@ class StepKind:
     already show what it stores)."""
     marks: CheckMark | None = None
     """Whether (and how) its steps store Marks: None for kinds that store none."""
-    remembers_items: bool = False
-    """Whether a session keeps the step's items (key, label) beside its time, so the
+    remember: Remember = remember_nothing
+    """What a new session keeps of the step's items (key, label) beside its time, so the
     transcripts can name them without the pack."""
     holds_turns: bool = False
     """Whether its steps hold the Turns of a dialogue."""

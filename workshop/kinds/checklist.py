@@ -2,7 +2,7 @@
 facilitator ticks off in front of the room. A ticked item is a Mark; the session keeps
 the items, so the transcripts list the unticked ones too."""
 
-from workshop.kinds.base import Around, Entry, PackStep, Section, StepKind
+from workshop.kinds.base import Around, Entry, PackStep, Section, StepKind, remember_items
 from workshop.limits import printable_key
 from workshop.model import Mark, Session, Step, StepTime
 
@@ -12,7 +12,7 @@ def _rules(table: PackStep, step: Step, around: Around) -> None:
         table.add("a checklist step needs at least one [[steps.items]]")
 
 
-def _check_mark(mark: Mark, step: StepTime) -> str | None:
+def _check_mark(mark: Mark, step: StepTime, session: Session) -> str | None:
     if mark.item not in (item.key for item in step.items):
         return f"{printable_key(mark.item)} is not an item of checklist step '{step.key}'"
     if mark.value:
@@ -40,5 +40,5 @@ KIND = StepKind(
     rules=_rules,
     report=_report,
     marks=_check_mark,
-    remembers_items=True,
+    remember=remember_items,
 )
