@@ -82,6 +82,14 @@ class ExportDialog(ModalScreen[Path | None]):
                 yield Label("Anonymize", classes="export-label")
                 yield Switch(False, id="anonymize")
                 yield Label("names of people become Participant 1, 2 …", classes="export-note")
+            if any(turn.private for turn in self.session.turns):
+                with Horizontal(classes="export-row"):
+                    yield Label("Private", classes="export-label")
+                    yield Switch(False, id="include-private")
+                    yield Label(
+                        "include the thoughts marked private (off: left out)",
+                        classes="export-note",
+                    )
             yield Static("", id="problem", classes="problem")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Export", variant="primary", id="export")
@@ -155,6 +163,7 @@ class ExportDialog(ModalScreen[Path | None]):
             self.format,
             anonymize=self.query_one("#anonymize", Switch).value,
             scenario=self.scenario,
+            include_private=any(s.value for s in self.query("#include-private").results(Switch)),
         )
         try:
             written = write_export(path, text)

@@ -622,3 +622,20 @@ def test_import_keeps_the_order_statements_were_said_in(tmp_path: Path) -> None:
     imported = from_transcript(json.loads(text), "order.json")
     assert [s.text for s in imported.statements] == ["said first", "said second"]
     assert dumps(to_transcript(imported)) == text
+
+
+def test_a_version_1_transcript_still_imports_and_exports_as_version_2(
+    transcript: dict[str, Any], tmp_path: Path
+) -> None:
+    old = json.loads(json.dumps(transcript))
+    old["schema"] = "workshop.transcript/1"
+    for field in ("marks", "turns"):
+        del old[field]
+    del old["summary"]["steps"]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old, ensure_ascii=False), "utf-8")
+    data = tmp_path / "fresh"
+    assert run(data, "import", str(path)) == 0
+    again = to_transcript(Store(data).load_session(transcript["session"]["id"]))
+    assert again == transcript
+    assert again["schema"] == "workshop.transcript/2"

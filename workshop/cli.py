@@ -92,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="leave out facilitator, participant and speaker names",
     )
+    export.add_argument(
+        "--include-private",
+        action="store_true",
+        help="include the thoughts marked private (left out by default)",
+    )
 
     imp = sub.add_parser("import", help="add transcripts (JSON) to the store")
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE.json")
@@ -269,7 +274,13 @@ def _export(data_dir: Path, args: argparse.Namespace) -> int:
         if args.format != "json":
             content_dirs = tuple(p.expanduser() for p in args.content_dir)
             scenario = _scenario_of(session.scenario_id, data_dir, content_dirs)
-        text = render(session, args.format, anonymize=args.anonymize, scenario=scenario)
+        text = render(
+            session,
+            args.format,
+            anonymize=args.anonymize,
+            scenario=scenario,
+            include_private=args.include_private,
+        )
         if args.output is not None:
             path = args.output.expanduser()
             try:

@@ -36,9 +36,14 @@ EXPORT_FOLDER = "workshop-exports"
 
 
 def render(
-    session: Session, fmt: str, anonymize: bool = False, scenario: Scenario | None = None
+    session: Session,
+    fmt: str,
+    anonymize: bool = False,
+    scenario: Scenario | None = None,
+    include_private: bool = False,
 ) -> str:
-    """The transcript of `session` as `fmt` ("md", "html" or "json") text.
+    """The transcript of `session` as `fmt` ("md", "html" or "json") text; private
+    thoughts are left out unless `include_private`.
 
     `scenario`, when it is the session's pack, adds tag definitions and side roles to
     the readable formats; JSON never needs it.
@@ -46,15 +51,15 @@ def render(
     if fmt == "json":
         from workshop.transcript import dumps, to_transcript
 
-        return dumps(to_transcript(session, anonymize=anonymize))
+        return dumps(to_transcript(session, anonymize, include_private))
     if fmt == "md":
         from workshop.export_md import to_markdown
 
-        return to_markdown(session, scenario, anonymize=anonymize)
+        return to_markdown(session, scenario, anonymize, include_private)
     if fmt == "html":
         from workshop.export_html import to_html
 
-        return to_html(session, scenario, anonymize=anonymize)
+        return to_html(session, scenario, anonymize, include_private)
     raise ValueError(f"{fmt!r} is not an export format ({', '.join(FORMATS)})")
 
 

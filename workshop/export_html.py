@@ -436,6 +436,12 @@ def render_html(report: Report, language: str = "en") -> str:
     return "\n".join(part for part in out if part) + "\n"
 
 
-def to_html(session: Session, scenario: Scenario | None = None, anonymize: bool = False) -> str:
+def to_html(
+    session: Session,
+    scenario: Scenario | None = None,
+    anonymize: bool = False,
+    include_private: bool = False,
+) -> str:
     """The HTML transcript of `session` (see `workshop.report.build_report`)."""
-    return render_html(build_report(session, scenario, anonymize), session.language)
+    report = build_report(session, scenario, anonymize, include_private)
+    return render_html(report, session.language)

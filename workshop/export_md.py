@@ -200,6 +200,11 @@ def render_markdown(report: Report) -> str:
     return "\n".join(out) + "\n"
 
 
-def to_markdown(session: Session, scenario: Scenario | None = None, anonymize: bool = False) -> str:
+def to_markdown(
+    session: Session,
+    scenario: Scenario | None = None,
+    anonymize: bool = False,
+    include_private: bool = False,
+) -> str:
     """The Markdown transcript of `session` (see `workshop.report.build_report`)."""
-    return render_markdown(build_report(session, scenario, anonymize))
+    return render_markdown(build_report(session, scenario, anonymize, include_private))

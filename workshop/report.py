@@ -167,9 +167,15 @@ def duration(seconds: float) -> str:
 
 
 def build_report(
-    session: Session, scenario: Scenario | None = None, anonymize: bool = False
+    session: Session,
+    scenario: Scenario | None = None,
+    anonymize: bool = False,
+    include_private: bool = False,
 ) -> Report:
-    """The Report of `session`; `scenario` adds tag definitions and rating labels."""
+    """The Report of `session`; `scenario` adds tag definitions and rating labels.
+    Private thoughts are left out unless `include_private`."""
+    if not include_private:
+        session = session.without_private()
     if anonymize:
         session = anonymized(session)
     if scenario is not None and scenario.id != session.scenario_id:
