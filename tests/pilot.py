@@ -4,13 +4,16 @@ waiting until a screen has settled (on a condition, never on a guessed delay).""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.command import CommandList, CommandPalette
+from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Digits, Markdown, Static
+from textual.widgets import Digits, Input, Markdown, Static, TextArea
 from textual.worker import WorkerState
 
 from screens.audience import AudienceScreen
@@ -18,6 +21,9 @@ from screens.session import SessionScreen
 from screens.steps.base import AudienceView
 from screens.steps.brief import BriefAudience
 from screens.widgets import Hanging, StatementList
+from tests.conftest import Clock
+from workshop.scenario import discover
+from workshop.store import Store
 
 WAIT = 10.0
 """How long a test waits for a screen to settle: a bound against hanging on a loaded
@@ -77,12 +83,71 @@ async def new_session(
     """Start a Mars & Venus session from the home list with the new-session form."""
     await pilot.press("n")
     await pilot.pause()
-    await pilot.press(*title, "tab", *facilitator, "tab", *"Acme", "tab", *"Ann, Bob")
+    for index, text in enumerate((title, facilitator, "Acme", "Ann, Bob")):
+        if index:
+            await pilot.press("tab")
+        await type_text(pilot, text)
     await pilot.press("enter")
     await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, SessionScreen)
     return screen
+
+
+def seed_session(
+    data_dir: Path,
+    step: str = "opening",
+    scenario: str = "mars-venus",
+    title: str = "Acme CRM team",
+    lines: Iterable[tuple[str, str]] = (),
+) -> str:
+    """A session stored as `new_session` starts one (Dana, Acme; Ann and Bob), put at step
+    `step` through the store, with `lines` (side, text) said in its first capture step;
+    nobody holds it open. Its id. Open it with `resume`."""
+    pack = next(s for s in discover()[0] if s.id == scenario)
+    store = Store(data_dir, clock=Clock())
+    try:
+        session = store.create_session(pack, title, "Dana", "Acme", ["Ann", "Bob"])
+        capture = next((s.key for s in pack.steps if s.type == "capture"), None)
+        for side, text in lines:
+            store.add_statement(session.id, side, text, step=capture)
+        store.go_to_step(session.id, [s.key for s in pack.steps].index(step))
+    finally:
+        store.close_all()
+    return session.id
+
+
+async def resume(pilot: Pilot) -> SessionScreen:
+    """Open the newest session of the home list with Enter, as a facilitator resumes it."""
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(pilot.app.screen, SessionScreen), "the session")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, SessionScreen)
+    return screen
+
+
+def _held(widget: Widget | None) -> str:
+    if isinstance(widget, TextArea):
+        return widget.text
+    if isinstance(widget, Input):
+        return widget.value
+    raise AssertionError(f"no text box has the focus: {widget!r}")
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    """Type `text` into the focused box as a fast typist does: a key per character, all of
+    them sent before the app has handled the first (Pilot's `press` waits for the app to
+    go idle after each key, some 40 ms a key), then wait until the box holds them."""
+    box = pilot.app.focused
+    wanted = len(_held(box)) + len(text)
+    for char in text:
+        pilot.app.post_message(events.Key(_character_to_key(char), char))
+    await until(
+        pilot,
+        lambda: len(_held(box)) >= wanted and text in _held(box),
+        f"{text!r} typed",
+    )
 
 
 async def go_to(pilot: Pilot, key: str) -> None:
@@ -99,10 +164,9 @@ async def run_command(pilot: Pilot, title: str) -> None:
     """Open the command palette, type `title` and run the first match."""
     await pilot.press("ctrl+p")
     await pilot.pause()
-    await pilot.press(*title)
-    await pilot.pause()
     palette = pilot.app.screen
     assert isinstance(palette, CommandPalette)
+    await type_text(pilot, title)
 
     def searched() -> bool:
         searching = any(

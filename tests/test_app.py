@@ -17,7 +17,7 @@ from screens.home import HomeScreen
 from screens.session import SessionScreen
 from screens.widgets import CaptureBox, SessionTable, StatementList
 from tests.conftest import Clock
-from tests.pilot import go_to, new_session, run_command, until
+from tests.pilot import go_to, new_session, resume, run_command, seed_session, type_text, until
 from workshop.store import Store
 
 VENUS = [
@@ -33,7 +33,8 @@ MARS = [
 
 
 async def type_line(pilot, text: str) -> None:
-    await pilot.press(*text, "enter")
+    await type_text(pilot, text)
+    await pilot.press("enter")
     await pilot.pause()
 
 
@@ -67,7 +68,7 @@ async def test_whole_mars_venus_workshop_is_saved_in_tinydb(data_dir: Path) -> N
         for text in VENUS:
             await type_line(pilot, text)
         await pilot.press("tab")
-        await pilot.press("shift+tab", *"Sam", "enter")
+        await pilot.press("shift+tab", *"Sam", "enter")  # typed, key by key, as Pilot goes
         for text in MARS:
             await type_line(pilot, text)
         assert sorted(texts_on_screen(app)) == sorted(VENUS + [f"Sam: {t}" for t in MARS])
@@ -85,14 +86,15 @@ async def test_whole_mars_venus_workshop_is_saved_in_tinydb(data_dir: Path) -> N
         await go_to(pilot, "next-interaction")
         await pilot.press("a")
         await pilot.pause()
-        await pilot.press(*"IT sends one person, rotating monthly")
+        await type_text(pilot, "IT sends one person, rotating monthly")
         app.screen.query_one("#tag").value = "procedures"
         await pilot.click("#owner")
         await pilot.press(*"Mars", "tab", *"2026-12-01", "enter")
         await pilot.pause()
         await pilot.press("a")
         await pilot.pause()
-        await pilot.press(*"Weekly ten-minute call before the team meeting", "enter")
+        await type_text(pilot, "Weekly ten-minute call before the team meeting")
+        await pilot.press("enter")
         await pilot.pause()
         await go_to(pilot, "close")
         await pilot.press("pagedown")  # past the last step: finish
@@ -136,15 +138,17 @@ async def test_whole_mars_venus_workshop_is_saved_in_tinydb(data_dir: Path) -> N
 
 
 async def test_quit_mid_capture_and_resume_on_the_same_step(data_dir: Path) -> None:
+    session_id = seed_session(data_dir, "mars-brief")
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await new_session(pilot)
-        await go_to(pilot, "self-talk")
-        await type_line(pilot, "Venus is cross")
+        await resume(pilot)
+        await go_to(pilot, "self-talk")  # the step the app is quit on
+        await type_text(pilot, "Venus is cross")
+        await pilot.press("enter")
         await pilot.press("tab")
-        await type_line(pilot, "Mars is swamped")
-        await pilot.press(*"half a line")
-        session_id = screen.session_id
+        await type_text(pilot, "Mars is swamped")
+        await pilot.press("enter")
+        await type_text(pilot, "half a line")
     assert not (data_dir / "sessions" / f"{session_id}.lock").exists()
 
     again = build_app(data_dir, clock=Clock())
@@ -171,15 +175,18 @@ HOSTILE = [
 
 
 async def test_hostile_text_is_stored_and_shown_literally(data_dir: Path) -> None:
+    seed_session(data_dir, "self-talk", title="[@click=app.quit]title[/]")
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        screen = await new_session(pilot, title="[@click=app.quit]title[/]")
+        screen = await resume(pilot)
         assert str(screen.query_one("#header-title").render()) == "[@click=app.quit]title[/]"
-        await go_to(pilot, "self-talk")
         for text in HOSTILE[:-1]:
-            await type_line(pilot, text)
+            await type_text(pilot, text)
+            await pilot.press("enter")
         await paste_line(pilot, HOSTILE[-1])
-        await pilot.press("shift+tab", *"[b]Bo[/b]", "enter")
+        await pilot.press("shift+tab")
+        await type_text(pilot, "[b]Bo[/b]")
+        await pilot.press("enter")
         await paste_line(pilot, "ctrl chars\x1b]0;pwned\x07 gone")
         assert app.is_running  # no markup action fired, nothing crashed
         stored = [s.text for s in app.store.session(screen.session_id).statements]
@@ -193,10 +200,10 @@ async def test_hostile_text_is_stored_and_shown_literally(data_dir: Path) -> Non
 
 
 async def test_multiline_paste_is_kept_and_oversize_text_refused(data_dir: Path) -> None:
+    seed_session(data_dir, "self-talk")
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        screen = await new_session(pilot)
-        await go_to(pilot, "self-talk")
+        screen = await resume(pilot)
         box = app.screen.query_one(CaptureBox)
         box.insert("first line\nsecond line")  # what a paste inserts
         await pilot.press("enter")
@@ -216,10 +223,10 @@ async def test_multiline_paste_is_kept_and_oversize_text_refused(data_dir: Path)
 
 
 async def test_edit_delete_and_undo_a_statement(data_dir: Path) -> None:
+    seed_session(data_dir, "self-talk")
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        screen = await new_session(pilot)
-        await go_to(pilot, "self-talk")
+        screen = await resume(pilot)
         await type_line(pilot, "first")
         await type_line(pilot, "secnd")
         await pilot.press("escape")  # into the list, on the last line
@@ -244,10 +251,10 @@ async def test_edit_delete_and_undo_a_statement(data_dir: Path) -> None:
 
 
 async def test_words_typed_while_the_capture_step_opens_are_kept(data_dir: Path) -> None:
+    seed_session(data_dir, "mars-brief")
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await new_session(pilot)
-        await go_to(pilot, "mars-brief")
+        screen = await resume(pilot)
         # PageDown and the first words arrive together, as from a fast typist.
         app.post_message(events.Key("pagedown", None))
         for char in "We were never told":
@@ -267,10 +274,10 @@ async def test_a_capture_box_drawn_after_its_step_is_left_is_blank(data_dir: Pat
     """The race behind a traceback seen once while paging through ERM: a frame drawn while
     the box was being removed reached it (Textual's KeyError for 'text-area--gutter').
     Step views are kept now; a box is removed when the session screen closes."""
+    seed_session(data_dir, "self-talk")
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=(120, 36)) as pilot:
-        await new_session(pilot)
-        await go_to(pilot, "self-talk")
+        await resume(pilot)
         box = app.screen.query_one(CaptureBox)
         await pilot.press("f10")
         await until(pilot, lambda: not box.is_attached, "the capture box removed")
@@ -280,10 +287,10 @@ async def test_a_capture_box_drawn_after_its_step_is_left_is_blank(data_dir: Pat
 
 async def test_a_step_shown_again_shows_what_changed_in_the_other_steps(data_dir: Path) -> None:
     """Step views are kept when the step is left; back on a step, its lists catch up."""
+    seed_session(data_dir, "self-talk")
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=(120, 36)) as pilot:
-        await new_session(pilot)
-        await go_to(pilot, "self-talk")
+        await resume(pilot)
         await type_line(pilot, "first")
         await go_to(pilot, "clarity-gaps")
         assert texts_on_screen(app) == ["Venus  first"]
@@ -304,10 +311,10 @@ async def test_a_step_shown_again_shows_what_changed_in_the_other_steps(data_dir
 
 
 async def test_an_edit_left_unfinished_is_dropped_with_the_step(data_dir: Path) -> None:
+    seed_session(data_dir, "self-talk")
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await new_session(pilot)
-        await go_to(pilot, "self-talk")
+        screen = await resume(pilot)
         await type_line(pilot, "first")
         await pilot.press("escape", "e", *" and more")
         await go_to(pilot, "clarity-gaps")
@@ -325,10 +332,10 @@ async def test_widgets_of_closed_sessions_are_freed(data_dir: Path) -> None:
     """Textual keeps removed widgets alive through watchers and caches (its issues #6665,
     #6666): each closed capture step stayed in memory, and garbage collections (pauses
     between keys) grew longer all workshop long."""
+    seed_session(data_dir, "self-talk")
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=(120, 36)) as pilot:
-        await new_session(pilot)
-        await go_to(pilot, "self-talk")
+        await resume(pilot)
         for _ in range(4):
             await pilot.press("f10")
             await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
@@ -341,9 +348,10 @@ async def test_widgets_of_closed_sessions_are_freed(data_dir: Path) -> None:
 
 
 async def test_session_details_can_be_corrected_from_the_palette(data_dir: Path) -> None:
+    seed_session(data_dir, title="Acme CRM tema")
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await new_session(pilot, title="Acme CRM tema")
+        screen = await resume(pilot)
         screen.action_details()
         await pilot.pause()
         await pilot.press("end", "backspace", "backspace", *"am")
