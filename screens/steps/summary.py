@@ -10,6 +10,7 @@ from textual.widgets import Label, Markdown
 
 from screens.host import console_of
 from screens.steps.base import AudienceView, StepView, agreement_text, count_rows
+from screens.steps.poll import Ranking, ranking_rows
 from screens.widgets import (
     Bars,
     Hanging,
@@ -103,14 +104,29 @@ class SummaryParts(Vertical):
             yield Label(self.title(part), classes=f"part-title part-{part}")
             if part == "counts":
                 yield Bars()
+            elif part == "polls":
+                for step in self.polls:
+                    if len(self.polls) > 1:
+                        yield Label(Content(step.prompt or step.title), classes="poll-question")
+                    yield Ranking(classes="summary-poll")
             else:
                 yield Hanging(PART_EMPTY.get(part, ""), classes=f"summary-{part}")
 
+    @property
+    def polls(self) -> list[Step]:
+        """The poll steps before this summary, in order."""
+        keys = [s.key for s in self.scenario.steps]
+        before = self.scenario.steps[: keys.index(self.step.key)] if self.step.key in keys else ()
+        return [s for s in before if s.type == "poll"]
+
     def title(self, part: str) -> str:
-        """The heading of `part`; the ratings are headed by the pack's rating steps."""
+        """The heading of `part`; the ratings are headed by the pack's rating steps, the
+        polls by the question of the only one (several: each has its question)."""
         if part == "ratings":
             named = [s.title for s in self.scenario.steps if s.type == "rating" and s.title]
             return " · ".join(named) or PART_TITLES[part]
+        if part == "polls" and len(self.polls) == 1:
+            return self.polls[0].prompt or self.polls[0].title
         return PART_TITLES[part]
 
     def bring_up(self, part: str, scroll: VerticalScroll) -> None:
@@ -152,6 +168,10 @@ class SummaryParts(Vertical):
                     heat = heat_content(rating.score if rating else None, step.scale)
                     rows.append((heat.pad_right(2), Content(item.label)))
             self.query_one(".summary-ratings", Hanging).redraw(rows)
+        if "polls" in show:
+            rankings = self.query(".summary-poll").results(Ranking)
+            for ranking, step in zip(rankings, self.polls, strict=True):
+                ranking.redraw(ranking_rows(session, step))
 
 
 PART_EMPTY = {"agreements": "No agreements yet.", "ratings": "Nothing rated."}
@@ -163,6 +183,7 @@ PART_TITLES = {
     "time": "Time per step",
     "agreements": "Agreements",
     "ratings": "Ratings",
+    "polls": "The room's answers",
 }
 
 

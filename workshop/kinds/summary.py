@@ -3,7 +3,7 @@
 from workshop.kinds.base import Around, PackStep, StepKind
 from workshop.model import Step
 
-PARTS = ("counts", "time", "agreements", "ratings")
+PARTS = ("counts", "time", "agreements", "ratings", "polls")
 """What a summary step may show, in any order."""
 
 
