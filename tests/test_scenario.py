@@ -11,6 +11,7 @@ import pytest
 
 from workshop.cli import main
 from workshop.errors import PackError
+from workshop.kinds import STEP_TYPES
 from workshop.model import Scenario
 from workshop.scenario import BrokenPack, default_scenario, discover, parse_pack
 
@@ -106,7 +107,7 @@ MALFORMED = {
     "wrong-type.toml": "9: side 1 (venus): field 'label' must be text, not a number",
     "unknown-step-type.toml": (
         "39: step 2 (gaps): unknown step type 'quiz' "
-        "(use one of: brief, capture, tag, rating, agree, summary, checklist)"
+        f"(use one of: {', '.join(STEP_TYPES)})"
     ),
     "duplicate-step-key.toml": "37: step 2 (talk): the step key 'talk' is used twice",
     "duplicate-toml-key.toml": (
@@ -142,7 +143,7 @@ MALFORMED = {
         "taxonomy 'clarity' (tag keys must be unique across the pack)"
     ),
     "summary-show.toml": (
-        "50: step 3 (close): cannot show 'charts' (use: counts, time, agreements, ratings)"
+        "50: step 3 (close): cannot show 'charts' (use: counts, time, agreements, ratings, polls)"
     ),
     "capture-without-sides.toml": (
         '29: step 1 (talk): a capture step needs \'sides\', e.g. sides = ["venus", "mars"]'

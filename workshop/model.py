@@ -274,6 +274,16 @@ class Session:
             and (st.step in steps if st.step is not None else first in steps)
         ]
 
+    def agreed_in(self, steps: Collection[str]) -> list[Agreement]:
+        """The agreements made in the agree steps `steps`, in order; one with no step
+        (files older than the field) belongs to the first agree step."""
+        first = next((s.key for s in self.steps if s.type == "agree"), None)
+        return [
+            ag
+            for ag in self.agreements
+            if (ag.step in steps if ag.step is not None else first in steps)
+        ]
+
     def tag_counts(self, tag_keys: list[str] | None = None) -> dict[str, dict[str, int]]:
         """Tag counts per side and in `"total"`; every side and tag present, zeros included."""
         keys = tag_keys if tag_keys is not None else [t.key for t in self.taxonomy]

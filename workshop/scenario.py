@@ -763,13 +763,18 @@ def _step_source(table: _StepTable, around: Around, key: str) -> list[str]:
         if target is not None and target.type in kinds:
             continue
         if target is not None:
-            problem = f"is a {target.type} step, not a {' or '.join(kinds)} step"
+            problem = f"is {_a(target.type)} step, not {_a(' or '.join(kinds))} step"
         elif ref == key:
             problem = "is this step itself"
         else:
             problem = "is not an earlier step of this pack"
         table.add(f"source {printable_key(ref)} {problem}", "source")
     return source
+
+
+def _a(word: str) -> str:
+    """`word` with its article: "a capture", "an agree"."""
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
 
 
 def _step_show(table: _StepTable) -> list[str]:

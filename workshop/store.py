@@ -181,6 +181,9 @@ class _OpenSession:
     """Monotonic time the current step was entered or last accounted."""
     deleted: dict[str, int] = field(default_factory=dict)
     """Document ids of deleted statements and agreements, so undo puts them back in place."""
+    unmarked: dict[str, list[Mark]] = field(default_factory=dict)
+    """The marks a deletion took with it (a poll's count on a deleted agreement), by the
+    deleted item's id, so undo puts them back too."""
 
 
 class Store:
@@ -1013,7 +1016,27 @@ class Store:
         items.remove(old)
         if ids:
             handle.deleted[item_id] = ids[0]
+        self._drop_orphans(handle, item_id)
         return old
+
+    @staticmethod
+    def _drop_orphans(handle: _OpenSession, item_id: str) -> None:
+        """Take away the marks that a kind no longer accepts now that `item_id` is gone
+        (they would make the file unreadable), keeping them for the undo."""
+        session = handle.session
+        by_key = {step.key: step for step in session.steps}
+        orphans = []
+        for mark in session.marks:
+            step = by_key.get(mark.step)
+            check = KINDS[step.type].marks if step is not None else None
+            if step is not None and check is not None and check(mark, step, session):
+                orphans.append(mark)
+        table = handle.db.table("marks")
+        for mark in orphans:
+            table.remove(_where("step", mark.step, "item", mark.item))
+            session.marks.remove(mark)
+        if orphans:
+            handle.unmarked[item_id] = orphans
 
     def _restore(self, session_id: str, table_name: str, item: _Item, doc: dict[str, Any]) -> _Item:
         handle = self._handle(session_id)
@@ -1027,4 +1050,9 @@ class Store:
         order = {d.get("id"): d.doc_id for d in table.all()}
         items.append(item)
         items.sort(key=lambda i: order.get(i.id, 0))
+        marks = handle.db.table("marks")
+        for mark in handle.unmarked.pop(item.id, []):
+            if handle.session.mark(mark.step, mark.item) is None:
+                marks.insert(mark_doc(mark))
+                handle.session.marks.append(mark)
         return item

@@ -11,7 +11,10 @@ from screens.steps.base import AudienceView, StepView
 from screens.steps.brief import BriefAudience, BriefView
 from screens.steps.capture import CaptureAudience, CaptureView
 from screens.steps.checklist import ChecklistAudience, ChecklistView
+from screens.steps.dialogue import DialogueAudience, DialogueView
+from screens.steps.poll import PollAudience, PollView
 from screens.steps.rating import RatingAudience, RatingView
+from screens.steps.reframe import ReframeAudience, ReframeView
 from screens.steps.summary import SummaryAudience, SummaryView
 from screens.steps.tag import TagAudience, TagView
 
@@ -32,5 +35,8 @@ KINDS: dict[str, Kind] = {
     "agree": Kind(AgreeView, AgreeAudience),
     "summary": Kind(SummaryView, SummaryAudience),
     "checklist": Kind(ChecklistView, ChecklistAudience),
+    "poll": Kind(PollView, PollAudience),
+    "reframe": Kind(ReframeView, ReframeAudience),
+    "dialogue": Kind(DialogueView, DialogueAudience),
 }
 """Every step kind, by the type name packs use."""

@@ -4,7 +4,18 @@ exports look a kind up here, and a test holds it against the UI's registry."""
 
 from __future__ import annotations
 
-from workshop.kinds import agree, brief, capture, checklist, rating, summary, tag
+from workshop.kinds import (
+    agree,
+    brief,
+    capture,
+    checklist,
+    dialogue,
+    poll,
+    rating,
+    reframe,
+    summary,
+    tag,
+)
 from workshop.kinds.base import StepKind
 
 KINDS: dict[str, StepKind] = {
@@ -17,6 +28,9 @@ KINDS: dict[str, StepKind] = {
         agree.KIND,
         summary.KIND,
         checklist.KIND,
+        poll.KIND,
+        reframe.KIND,
+        dialogue.KIND,
     )
 }
 """Every step kind, by the type name packs use, in the order the docs list them."""

@@ -1,0 +1,912 @@
+"""The reframe step kind, layer by layer: the pack, the store, the transcripts, the
+console and the room's view, the keys in a real terminal at every spacing, and how both
+screens look."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+from textual.widgets import TextArea
+
+from screens.app import build_app
+from screens.audience import AudienceScreen
+from screens.session import SessionScreen
+from screens.steps.base import SPOTLIGHT_DELAY
+from screens.steps.reframe import LineList, ReframeAudience, ReframeView
+from tests.conftest import Clock
+from tests.harness import KEYS, SPACINGS_MS, TITLE, Key, Terminal, differs
+from tests.pilot import room_settles, settle, shown_text, type_text, until, widget_text
+from tests.test_contrast import measure
+from tests.test_snapshots_audience import NOW
+from workshop.errors import InvalidTranscript, OutOfLimits, PackError
+from workshop.export_html import to_html
+from workshop.export_md import to_markdown
+from workshop.kinds import KINDS
+from workshop.kinds.reframe import walked
+from workshop.model import Scenario
+from workshop.scenario import parse_pack
+from workshop.store import Store
+from workshop.transcript import dumps, parse_transcript, to_transcript
+
+FOLDER = Path(__file__).parent / "packs" / "kinds"
+PACK = FOLDER / "reframe.toml"
+STEP = "say-it-better"
+LINES = (
+    ("marketing", "They never show up when it matters", None),
+    ("marketing", "IT has not given this project priority", "Ann Lee"),
+    ("it", "So many requests, and now this", None),
+    ("it", "She will have to be more flexible", "Bob"),
+)
+"""The statements of the capture step, in the order they were said: (side, text, speaker)."""
+
+
+@pytest.fixture
+def kit() -> Scenario:
+    return parse_pack(PACK.read_bytes(), PACK.name)
+
+
+def seeded(
+    data_dir: Path, pack: Scenario, reframed: dict[int, str] | None = None
+) -> tuple[str, list[str]]:
+    """A stored session of `pack` at its reframe step, the four LINES captured and the
+    lines `reframed` (by index) reframed; its id and the statement ids."""
+    store = Store(data_dir, clock=Clock())
+    session = store.create_session(pack, TITLE, "Dana", "Acme", ["Ann Lee", "Bob"])
+    ids = [
+        store.add_statement(session.id, side, text, speaker, step="self-talk").id
+        for side, text, speaker in LINES
+    ]
+    for index, value in (reframed or {}).items():
+        store.set_mark(session.id, STEP, ids[index], True, value)
+    store.go_to_step(session.id, [s.key for s in pack.steps].index(STEP))
+    store.close_all()
+    return session.id, ids
+
+
+def stored(data_dir: Path, session_id: str, ids: list[str]) -> dict[int, str]:
+    """The reframes in the stored file, by line index."""
+    session = Store(data_dir).load_session(session_id)
+    found = {}
+    for index, line_id in enumerate(ids):
+        mark = session.mark(STEP, line_id)
+        if mark is not None:
+            found[index] = mark.value
+    return found
+
+
+DIALOGUE = """[[steps]]
+key = "meeting"
+title = "The meeting"
+type = "dialogue"
+timebox = 15
+sides = ["marketing", "it"]
+
+"""
+"""A dialogue step, put before the reframe step by `dialogue_pack`."""
+
+TURNS = (
+    ("marketing", "Good to see you.", "He is late again.", False, "Ann Lee"),
+    ("it", "Sorry, another fire.", "Ann Lee never reads my mails", True, None),
+    ("marketing", "Shall we start?", "", False, None),
+)
+"""The turns of the dialogue step: (side, said, thought, private, speaker)."""
+
+
+def dialogue_pack(folder: Path, source: str | None = None) -> Scenario:
+    """The pack with DIALOGUE before its reframe step (and the reframe's `source`, when
+    given), written to `folder` for the app to find."""
+    text = PACK.read_text("utf-8").replace(
+        f'[[steps]]\nkey = "{STEP}"', DIALOGUE + f'[[steps]]\nkey = "{STEP}"'
+    )
+    if source is not None:
+        text = text.replace(
+            'prompt = "What would you say', f'source = {source}\nprompt = "What would you say'
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / PACK.name).write_text(text, "utf-8")
+    return parse_pack(text.encode(), PACK.name)
+
+
+def seeded_dialogue(
+    data_dir: Path, pack: Scenario, reframed: dict[int, str] | None = None
+) -> tuple[str, list[str], list[str]]:
+    """A stored session of a `dialogue_pack` at its reframe step, with the LINES captured,
+    the TURNS said and the turns `reframed` (by index): its id, the statement ids and
+    the turn ids."""
+    store = Store(data_dir, clock=Clock())
+    session = store.create_session(pack, TITLE, "Dana", "Acme", ["Ann Lee", "Bob"])
+    statements = [
+        store.add_statement(session.id, side, text, speaker, step="self-talk").id
+        for side, text, speaker in LINES
+    ]
+    turns = [
+        store.add_turn(session.id, "meeting", side, said, thought, private, speaker).id
+        for side, said, thought, private, speaker in TURNS
+    ]
+    for index, value in (reframed or {}).items():
+        store.set_mark(session.id, STEP, turns[index], True, value)
+    store.go_to_step(session.id, [s.key for s in pack.steps].index(STEP))
+    store.close_all()
+    return session.id, statements, turns
+
+
+# -- the pack ------------------------------------------------------------------------------
+
+
+def pack_problems(text: str) -> list[str]:
+    try:
+        parse_pack(text.encode(), "kit.toml")
+    except PackError as error:
+        return error.problems
+    raise AssertionError("the pack was accepted")
+
+
+def line_of(text: str, needle: str) -> int:
+    """The number of the line of `text` holding `needle` (the first)."""
+    return next(n for n, line in enumerate(text.split("\n"), start=1) if needle in line)
+
+
+CAPTURE = """[[steps]]
+key = "self-talk"
+title = "Self-talk"
+type = "capture"
+timebox = 10
+sides = ["marketing", "it"]
+
+"""
+
+
+def test_a_reframe_needs_an_earlier_step_whose_lines_it_walks() -> None:
+    source = PACK.read_text("utf-8")
+    assert CAPTURE in source
+    without = source.replace(CAPTURE, "")
+    header = line_of(without, f'key = "{STEP}"') - 1
+    assert pack_problems(without) == [
+        f"kit.toml:{header}: step 2 ({STEP}): a reframe step needs an earlier dialogue or "
+        "capture step whose lines it walks"
+    ]
+    # The capture step after the reframe is no help: it must come before.
+    after = without.replace('[[steps]]\nkey = "wrap"', CAPTURE + '[[steps]]\nkey = "wrap"')
+    header = line_of(after, f'key = "{STEP}"') - 1
+    assert pack_problems(after) == [
+        f"kit.toml:{header}: step 2 ({STEP}): a reframe step needs an earlier dialogue or "
+        "capture step whose lines it walks"
+    ]
+
+
+@pytest.mark.parametrize(
+    "source, problem",
+    [
+        ('["welcome"]', "source 'welcome' is a brief step, not a dialogue or capture step"),
+        ('["wrap"]', "source 'wrap' is not an earlier step of this pack"),
+        (f'["{STEP}"]', f"source '{STEP}' is this step itself"),
+        ('["self-talk", "nowhere"]', "source 'nowhere' is not an earlier step of this pack"),
+    ],
+)
+def test_a_source_must_name_earlier_dialogue_or_capture_steps(source: str, problem: str) -> None:
+    text = PACK.read_text("utf-8").replace(
+        'prompt = "What would you say', f'source = {source}\nprompt = "What would you say'
+    )
+    assert pack_problems(text) == [
+        f"kit.toml:{line_of(text, 'source = ')}: step 3 ({STEP}): {problem}"
+    ]
+
+
+def test_a_reframe_takes_only_its_own_fields(kit: Scenario) -> None:
+    text = PACK.read_text("utf-8").replace(
+        'prompt = "What would you say', 'scale = 3\nprompt = "What would you say'
+    )
+    assert pack_problems(text) == [
+        f"kit.toml:{line_of(text, 'scale = 3')}: step 3 ({STEP}): field 'scale' does not "
+        "apply to a reframe step (only to: rating)"
+    ]
+    step = kit.steps[2]
+    assert (step.type, step.source, step.prompt) == ("reframe", (), "What would you say instead?")
+    assert KINDS["reframe"].sources == ("dialogue", "capture")
+    named = PACK.read_text("utf-8").replace(
+        'prompt = "What would you say', 'source = ["self-talk"]\nprompt = "What would you say'
+    )
+    assert parse_pack(named.encode(), "kit.toml").steps[2].source == ("self-talk",)
+
+
+# -- the store -----------------------------------------------------------------------------
+
+
+def test_a_reframe_is_on_disk_and_can_be_changed_and_taken_away(
+    data_dir: Path, kit: Scenario
+) -> None:
+    sid, ids = seeded(data_dir, kit)
+    clock = Clock()
+    store = Store(data_dir, clock=clock)
+    store.open_session(sid)
+    mark = store.set_mark(sid, STEP, ids[2], True, "Which requests come first?")
+    assert mark is not None and (mark.value, mark.at, mark.count) == (
+        "Which requests come first?",
+        clock.now,
+        0,
+    )
+    store.set_mark(sid, STEP, ids[0], True, "Could we agree who comes?")
+    store.set_mark(sid, STEP, ids[0], True, "Could we agree who comes to which meeting?")
+    assert stored(data_dir, sid, ids) == {
+        0: "Could we agree who comes to which meeting?",
+        2: "Which requests come first?",
+    }
+    assert store.set_mark(sid, STEP, ids[2], False) is None
+    assert stored(data_dir, sid, ids) == {0: "Could we agree who comes to which meeting?"}
+    # The original lines stay as they were said.
+    again = Store(data_dir).load_session(sid)
+    assert [st.text for st in again.statements] == [text for _, text, _ in LINES]
+    store.close_all()
+
+
+def test_odd_text_is_cleaned_and_what_breaks_a_limit_is_refused_unwritten(
+    data_dir: Path, kit: Scenario
+) -> None:
+    sid, ids = seeded(data_dir, kit)
+    store = Store(data_dir, clock=Clock())
+    store.open_session(sid)
+    hostile = "  \x1b]0;owned\x07[bold]Ask[/] <b>first</b>\r\nthen | decide \u202e  "
+    mark = store.set_mark(sid, STEP, ids[1], True, hostile)
+    assert mark is not None
+    assert mark.value == "]0;owned[bold]Ask[/] <b>first</b>\nthen | decide \u202e"
+    assert stored(data_dir, sid, ids) == {1: mark.value}
+    path = store.path_of(sid)
+    before = path.read_bytes()
+    with pytest.raises(OutOfLimits, match="a reframe needs the better line"):
+        store.set_mark(sid, STEP, ids[0], True, " \n\t ")
+    with pytest.raises(OutOfLimits, match="a reframe has no count"):
+        store.set_mark(sid, STEP, ids[0], True, "Fine", count=3)
+    with pytest.raises(OutOfLimits, match="the limit is 4,000"):
+        store.set_mark(sid, STEP, ids[0], True, "x" * 4001)
+    with pytest.raises(OutOfLimits, match="the id of a turn or a statement"):
+        store.set_mark(sid, STEP, "not an id!", True, "Fine")
+    with pytest.raises(OutOfLimits, match="no step that keeps marks"):
+        store.set_mark(sid, "self-talk", ids[0], True, "Fine")
+    assert path.read_bytes() == before
+    assert store.set_mark(sid, STEP, ids[0], True, "x" * 4000) is not None
+    store.close_all()
+
+
+def test_a_deleted_line_keeps_its_reframe_for_the_undo_and_the_file_stays_readable(
+    data_dir: Path, kit: Scenario
+) -> None:
+    sid, ids = seeded(data_dir, kit, {1: "Could IT say what comes first?", 3: "How can we?"})
+    store = Store(data_dir, clock=Clock())
+    store.open_session(sid)
+    removed = store.delete_statement(sid, ids[1])
+    summaries, damaged = Store(data_dir).list_sessions()
+    assert damaged == [] and [s.id for s in summaries] == [sid]
+    session = Store(data_dir).load_session(sid)
+    assert KINDS["reframe"].digest is not None
+    assert KINDS["reframe"].digest(session, session.steps[2]) == [
+        {"of": ids[3], "before": LINES[3][1], "after": "How can we?"}
+    ]
+    store.restore_statement(sid, removed)
+    session = Store(data_dir).load_session(sid)
+    assert [d["of"] for d in KINDS["reframe"].digest(session, session.steps[2])] == [
+        ids[1],
+        ids[3],
+    ]
+    store.close_all()
+
+
+def test_a_hand_edited_reframe_makes_the_file_a_named_problem(
+    data_dir: Path, kit: Scenario
+) -> None:
+    sid, _ = seeded(data_dir, kit, {0: "Could we agree who comes?"})
+    path = data_dir / "sessions" / f"{sid}.json"
+    data = json.loads(path.read_text("utf-8"))
+    data["marks"]["1"]["value"] = ""
+    path.write_text(json.dumps(data), "utf-8")
+    summaries, damaged = Store(data_dir).list_sessions()
+    assert summaries == [] and [d.name for d in damaged] == [path.name]
+    assert "a reframe needs the better line" in damaged[0].problem
+
+
+# -- the transcripts -----------------------------------------------------------------------
+
+
+def test_the_json_digest_lists_the_reframes_in_walk_order_and_imports_back(
+    data_dir: Path, kit: Scenario
+) -> None:
+    # Reframed out of order: the digest follows the order the lines were said.
+    sid, ids = seeded(data_dir, kit, {2: "Which requests come first?", 0: "Who comes when?"})
+    session = Store(data_dir).load_session(sid)
+    doc = to_transcript(session)
+    assert doc["summary"]["steps"][STEP] == [
+        {"of": ids[0], "before": LINES[0][1], "after": "Who comes when?"},
+        {"of": ids[2], "before": LINES[2][1], "after": "Which requests come first?"},
+    ]
+    assert [(m["step"], m["item"], m["value"]) for m in doc["marks"]] == [
+        (STEP, ids[2], "Which requests come first?"),
+        (STEP, ids[0], "Who comes when?"),
+    ]
+    back = parse_transcript(dumps(doc).encode(), "kit.json")
+    assert back.marks == session.marks
+    assert back.statements == session.statements
+    assert to_transcript(back) == doc
+    # A session with nothing reframed has an empty digest.
+    empty, _ = seeded(data_dir, kit)
+    assert to_transcript(Store(data_dir).load_session(empty))["summary"]["steps"][STEP] == []
+
+
+def test_a_transcript_whose_reframes_do_not_add_up_is_refused_by_path(
+    data_dir: Path, kit: Scenario
+) -> None:
+    sid, _ = seeded(data_dir, kit, {0: "Who comes when?"})
+    doc = to_transcript(Store(data_dir).load_session(sid))
+    forged = json.loads(json.dumps(doc))
+    forged["summary"]["steps"][STEP][0]["after"] = "Something nobody said"
+    with pytest.raises(InvalidTranscript, match=rf"summary\.steps\.{STEP}: does not match"):
+        parse_transcript(dumps(forged).encode(), "kit.json")
+    blank = json.loads(json.dumps(doc))
+    blank["marks"][0]["value"] = ""
+    with pytest.raises(InvalidTranscript, match=r"marks\[0\]: a reframe needs the better line"):
+        parse_transcript(dumps(blank).encode(), "kit.json")
+    counted = json.loads(json.dumps(doc))
+    counted["marks"][0]["count"] = 2
+    with pytest.raises(InvalidTranscript, match=r"marks\[0\]: a reframe has no count"):
+        parse_transcript(dumps(counted).encode(), "kit.json")
+
+
+def test_anonymize_replaces_names_in_the_reframes_too(data_dir: Path, kit: Scenario) -> None:
+    said = "Ann could ask Bob first, and Dana keeps the time"
+    sid, ids = seeded(data_dir, kit, {1: said})
+    session = Store(data_dir).load_session(sid)
+    doc = to_transcript(session, anonymize=True)
+    expected = "Participant 1 could ask Participant 2 first, and Facilitator keeps the time"
+    assert [m["value"] for m in doc["marks"]] == [expected]
+    assert doc["summary"]["steps"][STEP] == [
+        {"of": ids[1], "before": LINES[1][1], "after": expected}
+    ]
+    assert parse_transcript(dumps(doc).encode(), "anon.json").marks[0].value == expected
+    for text in (to_markdown(session, kit, anonymize=True), to_html(session, kit, anonymize=True)):
+        assert "Participant 1 could ask Participant 2 first" in text
+        assert "Ann" not in text and "Bob" not in text and "Dana" not in text
+
+
+def markdown_table(markdown: str, heading: str) -> list[list[str]]:
+    """The cells of the first table after `heading`, rows after the header, as rendered."""
+    tokens = MarkdownIt().enable("table").parse(markdown)
+    start = next(i for i, t in enumerate(tokens) if t.type == "inline" and t.content == heading)
+    rows: list[list[str]] = []
+    row: list[str] | None = None
+    for token in tokens[start:]:
+        if token.type == "heading_open" and rows:
+            break
+        if token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close" and row is not None:
+            rows.append(row)
+            row = None
+        elif token.type == "inline" and row is not None:
+            row.append(token.content)
+        if token.type == "table_close":
+            break
+    return rows
+
+
+class Cells(HTMLParser):
+    """The text of each cell of the tables in one <section>, row by row."""
+
+    def __init__(self, section: str) -> None:
+        super().__init__()
+        self.section = section
+        self.inside = False
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+        self.empty: list[str] = []
+        self.in_empty = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "section":
+            self.inside = found.get("id") == self.section
+        if not self.inside:
+            return
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.cell = []
+        elif tag == "p" and found.get("class") == "empty":
+            self.in_empty = True
+            self.empty.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self.cell is not None and self.rows:
+            self.rows[-1].append("".join(self.cell))
+            self.cell = None
+        elif tag == "p":
+            self.in_empty = False
+        elif tag == "section":
+            self.inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+        elif self.in_empty:
+            self.empty[-1] += data
+
+
+def test_markdown_and_html_show_each_reframe_before_and_after(
+    data_dir: Path, kit: Scenario
+) -> None:
+    sid, _ = seeded(data_dir, kit, {3: "What would help you most?", 1: "What comes first?"})
+    session = Store(data_dir).load_session(sid)
+    expected = [
+        ["Side", "Before", "After"],
+        ["Venus · Ann Lee", LINES[1][1], "What comes first?"],
+        ["Mars · Bob", LINES[3][1], "What would help you most?"],
+    ]
+    markdown = to_markdown(session, kit)
+    assert "What would you say instead?" in markdown  # the prompt leads the part
+    rows = markdown_table(markdown, "Say it better")
+    assert [[cell.replace("\\", "") for cell in row] for row in rows] == expected
+    cells = Cells(f"step-{STEP}")
+    cells.feed(to_html(session, kit))
+    assert cells.rows == expected
+    # Nothing reframed: the part says so, with no table.
+    empty, _ = seeded(data_dir, kit)
+    session = Store(data_dir).load_session(empty)
+    markdown = to_markdown(session, kit)
+    assert "*Nothing was reframed.*" in markdown
+    assert markdown_table(markdown, "Say it better") == []
+    cells = Cells(f"step-{STEP}")
+    cells.feed(to_html(session, kit))
+    assert (cells.rows, cells.empty) == ([], ["Nothing was reframed."])
+
+
+def test_hostile_reframes_are_text_in_every_export(data_dir: Path, kit: Scenario) -> None:
+    hostile = "<script>alert(1)</script> | **[x](javascript:alert(2))** # no\n- not a list"
+    sid, _ = seeded(data_dir, kit, {0: hostile})
+    session = Store(data_dir).load_session(sid)
+    html = to_html(session, kit)
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    cells = Cells(f"step-{STEP}")
+    cells.feed(html)
+    assert cells.rows[1] == ["Venus", LINES[0][1], hostile]
+    rows = markdown_table(to_markdown(session, kit), "Say it better")
+    assert len(rows) == 2 and len(rows[1]) == 3  # the pipe did not make a fourth cell
+    rendered = MarkdownIt().enable("table").render(to_markdown(session, kit))
+    part = rendered[rendered.index("<h2>Say it better</h2>") :]
+    part = part[: part.index("</table>")]
+    assert "<script>" not in part and "<a " not in part and "<strong>" not in part
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; | **[x](javascript:alert(2))**" in part
+
+
+# -- the console and the room (Pilot) --------------------------------------------------------
+
+
+async def open_step(pilot, app) -> ReframeView:
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, SessionScreen), "the session opens")
+    view = app.screen.query_one(ReframeView)
+    await until(pilot, lambda: view.query_one(LineList).has_focus, "the lines have the focus")
+    return view
+
+
+def current_text(view: ReframeView) -> str:
+    return widget_text(view.query_one("#reframe-current"))
+
+
+async def test_typing_a_reframe_saves_it_and_the_original_stays(
+    data_dir: Path, kit: Scenario
+) -> None:
+    sid, ids = seeded(data_dir, kit)
+    app = build_app(data_dir, content_dirs=(FOLDER,), clock=Clock())
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        view = await open_step(pilot, app)
+        assert "0 of 4 reframed" in widget_text(view.query_one("#reframe-progress"))
+        assert current_text(view).startswith(f"Venus\n{LINES[0][1]}\n→ not reframed yet")
+
+        await pilot.press("n", "n")  # the third line
+        assert current_text(view).startswith(f"Mars\n{LINES[2][1]}")
+        await pilot.press("enter")
+        box = view.query_one(TextArea)
+        assert box.has_focus and box.text == ""
+        await type_text(pilot, "Which requests come first?")
+        await pilot.press("enter")
+        assert stored(data_dir, sid, ids) == {2: "Which requests come first?"}
+        assert view.query_one(LineList).has_focus and box.text == ""
+        assert current_text(view) == f"Mars\n{LINES[2][1]}\n→ Which requests come first?"
+        assert "1 of 4 reframed" in widget_text(view.query_one("#reframe-progress"))
+        assert Store(data_dir).load_session(sid).statements[2].text == LINES[2][1]
+
+        # Enter on a reframed line puts its reframe in the box, to edit.
+        await pilot.press("enter")
+        assert box.has_focus and box.text == "Which requests come first?"
+        await type_text(pilot, " For whom?")
+        await pilot.press("enter")
+        assert stored(data_dir, sid, ids) == {2: "Which requests come first? For whom?"}
+
+        # d removes it, ctrl+z brings it back; up and p move back.
+        await pilot.press("d")
+        assert stored(data_dir, sid, ids) == {}
+        await pilot.press("ctrl+z")
+        assert stored(data_dir, sid, ids) == {2: "Which requests come first? For whom?"}
+        await pilot.press("ctrl+z")  # the edit, undone
+        assert stored(data_dir, sid, ids) == {2: "Which requests come first?"}
+        await pilot.press("p", "up")
+        assert current_text(view).startswith(f"Venus\n{LINES[0][1]}")
+
+        # Esc leaves the box; what was typed stays in it for the next Enter.
+        await pilot.press("enter")
+        await type_text(pilot, "Who comes when?")
+        await pilot.press("escape")
+        assert view.query_one(LineList).has_focus and box.text == "Who comes when?"
+        assert stored(data_dir, sid, ids) == {2: "Which requests come first?"}
+        await pilot.press("down", "enter")
+        assert box.text == "Who comes when?"
+        await pilot.press("enter")
+        assert stored(data_dir, sid, ids) == {1: "Who comes when?", 2: "Which requests come first?"}
+
+        # A key that does nothing says which keys do.
+        await pilot.press("x")
+        hint = view.query_one(".key-hint")
+        assert hint.display and "'x' does nothing here: n/p" in widget_text(hint)
+
+
+async def test_with_nothing_said_before_both_screens_say_so(data_dir: Path, kit: Scenario) -> None:
+    store = Store(data_dir, clock=Clock())
+    session = store.create_session(kit, TITLE, "Dana")
+    store.go_to_step(session.id, 2)
+    store.close_all()
+    app = build_app(data_dir, content_dirs=(FOLDER,), clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await until(pilot, lambda: bool(app.screen.query(ReframeView)), "the step")
+        view = app.screen.query_one(ReframeView)
+        assert view.query_one("#reframe-empty").display
+        assert "0 of 0 reframed" in widget_text(view.query_one("#reframe-progress"))
+        await pilot.press("enter", "n", "d", "ctrl+z", "x")
+        assert Store(data_dir).load_session(session.id).marks == []
+    console = Store(data_dir, clock=Clock())
+    console.open_session(session.id)
+    audience = build_app(data_dir, content_dirs=(FOLDER,), present=session.id)
+    try:
+        async with audience.run_test(size=(80, 24)) as pilot:
+            await room_settles(pilot, "show", STEP)
+            assert isinstance(audience.screen, AudienceScreen)
+            assert "Nothing to reframe yet." in shown_text(audience.screen)
+    finally:
+        console.close_all()
+
+
+async def test_keys_of_every_step_work_while_typing(data_dir: Path, kit: Scenario) -> None:
+    sid, ids = seeded(data_dir, kit)
+    app = build_app(data_dir, content_dirs=(FOLDER,), clock=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = await open_step(pilot, app)
+        await pilot.press("enter")
+        await type_text(pilot, "b. and n, p, d are letters here")
+        box = view.query_one(TextArea)
+        assert box.text == "b. and n, p, d are letters here"
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        await pilot.press("pagedown")
+        await until(pilot, lambda: screen.step.key == "wrap", "the next step")
+        await pilot.press("pageup")
+        await until(pilot, lambda: screen.step.key == STEP, "back to the reframe step")
+        assert box.text == "b. and n, p, d are letters here"  # nothing typed is lost
+        assert stored(data_dir, sid, ids) == {}
+
+
+async def test_the_room_is_pointed_at_the_line_under_discussion(
+    data_dir: Path, kit: Scenario
+) -> None:
+    sid, ids = seeded(data_dir, kit)
+    app = build_app(data_dir, content_dirs=(FOLDER,), clock=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_step(pilot, app)
+        await pilot.press("n", "n", "n")
+        await pilot.pause(SPOTLIGHT_DELAY * 2)
+        await until(
+            pilot,
+            lambda: Store(data_dir).load_session(sid).spotlight == ids[3],
+            "the spotlight saved",
+        )
+
+
+async def test_the_room_sees_the_line_before_and_after_and_the_count(
+    data_dir: Path, kit: Scenario
+) -> None:
+    sid, ids = seeded(data_dir, kit, {0: "Could we agree who comes to which meeting?"})
+    console = Store(data_dir, clock=Clock())
+    console.open_session(sid)
+    audience = build_app(data_dir, content_dirs=(FOLDER,), present=sid)
+    async with audience.run_test(size=(100, 30)) as pilot:
+
+        def room() -> AudienceScreen:
+            assert isinstance(audience.screen, AudienceScreen)
+            return audience.screen
+
+        await until(pilot, lambda: "1 of 4 reframed" in shown_text(room()), "the count")
+        assert room().query(ReframeAudience)
+        line = widget_text(room().query_one("#aud-reframe-line"))
+        assert line == (f"Venus\n\n{LINES[0][1]}\n\n→ Could we agree who comes to which meeting?")
+        assert "What would you say instead?" in shown_text(room())
+        assert "Reframed so far" not in shown_text(room())  # the one reframe is in view
+
+        console.set_spotlight(sid, ids[1])
+        await until(
+            pilot, lambda: LINES[1][1] in widget_text(room().query_one("#aud-reframe-line")), "spot"
+        )
+        assert widget_text(room().query_one("#aud-reframe-line")) == (
+            f"Venus · Ann Lee\n\n{LINES[1][1]}\n\n→ …"
+        )
+        assert "Reframed so far" in shown_text(room())
+        console.set_mark(sid, STEP, ids[1], True, "What comes first for IT?")
+        await until(pilot, lambda: "2 of 4 reframed" in shown_text(room()), "the room follows")
+        assert "→ What comes first for IT?" in widget_text(room().query_one("#aud-reframe-line"))
+        done = widget_text(room().query_one("#aud-reframe-done"))
+        assert done == f"• {LINES[0][1]}  → Could we agree who comes to which meeting?"
+    console.close_all()
+
+
+async def test_every_character_the_room_reads_has_7_to_1(data_dir: Path, kit: Scenario) -> None:
+    sid, ids = seeded(data_dir, kit, {0: "Could we agree who comes?", 3: "What helps you?"})
+    console = Store(data_dir, clock=Clock())
+    console.open_session(sid)
+    console.set_spotlight(sid, ids[3])
+    audience = build_app(data_dir, content_dirs=(FOLDER,), present=sid)
+    try:
+        async with audience.run_test(size=(100, 30)) as pilot:
+            await room_settles(pilot, "show", STEP)
+            assert await measure(audience, "reframe") == []
+    finally:
+        console.close_all()
+
+
+# -- the turns of a dialogue ------------------------------------------------------------------
+
+
+def test_without_source_a_reframe_walks_the_dialogue_else_its_source(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    cases = [
+        (None, "turns"),  # a dialogue comes before: its turns, not the statements
+        ('["self-talk"]', "statements"),
+        ('["meeting", "self-talk"]', "both"),  # in agenda order: the capture came first
+    ]
+    for source, walks in cases:
+        pack = dialogue_pack(tmp_path / "packs", source)
+        sid, statements, turns = seeded_dialogue(data_dir, pack)
+        session = Store(data_dir).load_session(sid)
+        step = next(s for s in pack.steps if s.key == STEP)
+        expected = {"turns": turns, "statements": statements, "both": statements + turns}
+        assert [line.id for line in walked(session, step)] == expected[walks], source
+    # The dialogue's turns are walked by what was said (the thought is not reframed).
+    lines = walked(session, step)
+    assert [line.before for line in lines[len(statements) :]] == [t[1] for t in TURNS]
+    assert lines[len(statements)].turn and not lines[0].turn
+
+
+def test_a_reframed_turn_shows_what_was_said_and_no_private_thought(tmp_path: Path) -> None:
+    pack = dialogue_pack(tmp_path / "packs")
+    data_dir = tmp_path / "data"
+    sid, _, turns = seeded_dialogue(
+        data_dir, pack, {1: "What would help you, Ann Lee?", 0: "Thanks for coming."}
+    )
+    session = Store(data_dir).load_session(sid)
+    assert stored(data_dir, sid, turns) == {
+        0: "Thanks for coming.",
+        1: "What would help you, Ann Lee?",
+    }
+    doc = to_transcript(session)
+    assert doc["summary"]["steps"][STEP] == [
+        {"of": turns[0], "before": "Good to see you.", "after": "Thanks for coming."},
+        {
+            "of": turns[1],
+            "before": "Sorry, another fire.",
+            "after": "What would help you, Ann Lee?",
+        },
+    ]
+    assert parse_transcript(dumps(doc).encode(), "kit.json").marks == session.marks
+    private = TURNS[1][2]
+    assert private not in dumps(doc)
+    markdown = to_markdown(session, pack)
+    rows = markdown_table(markdown[markdown.index("## Say it better") :], "Say it better")
+    assert [[c.replace("\\", "") for c in row] for row in rows] == [
+        ["Side", "Before", "After"],
+        ["Venus · Ann Lee", "Good to see you.", "Thanks for coming."],
+        ["Mars", "Sorry, another fire.", "What would help you, Ann Lee?"],
+    ]
+    assert private not in to_html(session, pack)
+    anonymous = to_transcript(session, anonymize=True)
+    assert anonymous["summary"]["steps"][STEP][1]["after"] == "What would help you, Participant 1?"
+    assert "Ann" not in json.dumps(anonymous["marks"])
+    # A deleted turn keeps its reframe for the undo, out of the digest meanwhile.
+    store = Store(data_dir, clock=Clock())
+    store.open_session(sid)
+    gone = store.delete_turn(sid, turns[0])
+    session = Store(data_dir).load_session(sid)
+    assert [d["of"] for d in to_transcript(session)["summary"]["steps"][STEP]] == [turns[1]]
+    store.restore_turn(sid, gone)
+    assert stored(data_dir, sid, turns) == {
+        0: "Thanks for coming.",
+        1: "What would help you, Ann Lee?",
+    }
+    store.close_all()
+
+
+async def test_the_console_walks_the_turns_and_the_room_never_sees_a_thought(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "packs"
+    pack = dialogue_pack(folder)
+    data_dir = tmp_path / "data"
+    sid, _, turns = seeded_dialogue(data_dir, pack)
+    app = build_app(data_dir, content_dirs=(folder,), clock=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = await open_step(pilot, app)
+        assert "0 of 3 reframed" in widget_text(view.query_one("#reframe-progress"))
+        assert current_text(view) == (
+            "Venus · Ann Lee\nGood to see you.\n(thought, not shown to the room) He is late "
+            "again.\n→ not reframed yet: Enter types one"
+        )
+        await pilot.press("n")
+        assert "(private thought, never shown to the room) Ann Lee never reads" in (
+            current_text(view)
+        )
+        await pilot.press("enter")
+        await type_text(pilot, "Which fire matters most?")
+        await pilot.press("enter", "n")
+        assert current_text(view).startswith("Venus\nShall we start?\n→ not reframed")
+        assert stored(data_dir, sid, turns) == {1: "Which fire matters most?"}
+
+    console = Store(data_dir, clock=Clock())
+    console.open_session(sid)
+    console.reveal_thoughts(sid, [turns[0]])
+    audience = build_app(data_dir, content_dirs=(folder,), present=sid)
+    try:
+        async with audience.run_test(size=(100, 30)) as pilot:
+
+            def room() -> AudienceScreen:
+                assert isinstance(audience.screen, AudienceScreen)
+                return audience.screen
+
+            for turn_id, said in ((turns[1], "Sorry, another fire."), (turns[0], "Good to")):
+                console.set_spotlight(sid, turn_id)
+                await until(pilot, lambda s=said: s in shown_text(room()), "the room follows")
+                shown = shown_text(room())
+                assert "1 of 3 reframed" in shown
+                assert "never reads" not in shown and "late again" not in shown
+            assert "→ …" in widget_text(room().query_one("#aud-reframe-line"))
+    finally:
+        console.close_all()
+
+
+# -- the real terminal -----------------------------------------------------------------------
+
+
+KEY_RUNS: list[tuple[list[Key], dict[int, str]]] = [
+    (
+        ["enter", "Who comes when?", "enter", "n", "enter", "What first?", "enter"],
+        {0: "Who comes when?", 1: "What first?"},
+    ),
+    (
+        ["n", "n", "enter", "Which one", "enter", "enter", " first?", "enter", "p", "p", "d"],
+        {2: "Which one first?"},
+    ),
+    (
+        ["down", "enter", "Draft", "escape", "n", "n", "enter", "enter", "ctrl+z", "ctrl+z"]
+        + ["p", "enter", " two ", "enter", "n", "enter", "Three", "enter", "d", "ctrl+z"],
+        {2: "two", 3: "Three"},
+    ),
+]
+"""Keys pressed in the reframe step and the reframes they leave, by line index."""
+
+
+@pytest.mark.pty
+@pytest.mark.parametrize("spacing_ms", SPACINGS_MS)
+def test_every_reframe_typed_is_stored_at_any_key_spacing(
+    data_dir: Path, kit: Scenario, spacing_ms: float
+) -> None:
+    for keys, meant in KEY_RUNS:
+        sid, ids = seeded(data_dir, kit)
+        terminal = Terminal(
+            "--data-dir", str(data_dir), "--content-dir", str(FOLDER), size=(100, 30)
+        )
+        try:
+            terminal.wait_for(TITLE[:11])
+            terminal.write(KEYS["enter"])
+            terminal.wait_for("0 of 4 reframed")
+            terminal.send(keys, spacing_ms)
+            status = terminal.quit()
+            screen = terminal.text()
+        finally:
+            terminal.close()
+        output = terminal.output.decode(errors="replace")
+        assert "Traceback" not in output, output[-3000:]
+        assert status == 0, screen
+        found = stored(data_dir, sid, ids)
+        assert found == meant, differs(meant, found, keys, spacing_ms)
+        Store(data_dir).delete_session(sid)
+
+
+TURN_KEYS: list[Key] = ["n", "n", "enter", "Shall we?", "enter", "p", "p", "enter", "Hi!", "enter"]
+"""Keys pressed in the reframe step of a dialogue, leaving {0: "Hi!", 2: "Shall we?"}."""
+
+
+@pytest.mark.pty
+@pytest.mark.parametrize("spacing_ms", SPACINGS_MS)
+def test_every_reframe_of_a_turn_typed_is_stored_at_any_key_spacing(
+    tmp_path: Path, spacing_ms: float
+) -> None:
+    folder = tmp_path / "packs"
+    data_dir = tmp_path / "data"
+    sid, _, turns = seeded_dialogue(data_dir, dialogue_pack(folder))
+    terminal = Terminal("--data-dir", str(data_dir), "--content-dir", str(folder), size=(100, 30))
+    try:
+        terminal.wait_for(TITLE[:11])
+        terminal.write(KEYS["enter"])
+        terminal.wait_for("0 of 3 reframed")
+        terminal.send(TURN_KEYS, spacing_ms)
+        status = terminal.quit()
+        screen = terminal.text()
+    finally:
+        terminal.close()
+    output = terminal.output.decode(errors="replace")
+    assert "Traceback" not in output, output[-3000:]
+    assert status == 0, screen
+    meant = {0: "Hi!", 2: "Shall we?"}
+    found = stored(data_dir, sid, turns)
+    assert found == meant, differs(meant, found, TURN_KEYS, spacing_ms)
+
+
+# -- how it looks ----------------------------------------------------------------------------
+
+SNAPSHOT_DATA = Path("/tmp/workshop-snapshots-reframe")
+
+
+def snapshot_session(name: str, kit: Scenario) -> tuple[Path, str, list[str]]:
+    """A fixed data dir holding one session at the reframe step, two lines reframed."""
+    data_dir = SNAPSHOT_DATA / name
+    shutil.rmtree(data_dir, ignore_errors=True)
+    sid, ids = seeded(data_dir, kit, {0: "Could we agree who comes to which meeting?"})
+    store = Store(data_dir, clock=Clock())
+    store.open_session(sid)
+    store.set_mark(sid, STEP, ids[3], True, "What would make this easier for you?")
+    store.close_all()
+    return data_dir, sid, ids
+
+
+class TestReframeLooks:
+    """The console and the room's view at 80×24 and 100×30."""
+
+    @pytest.mark.parametrize("size", [(80, 24), (100, 30)], ids=["80x24", "100x30"])
+    def test_console(self, snap_compare, kit: Scenario, size: tuple[int, int]) -> None:
+        data_dir, _, _ = snapshot_session(f"console-{size[0]}", kit)
+        app = build_app(data_dir, content_dirs=(FOLDER,), clock=Clock())
+        app.store.monotonic = lambda: 1000.0
+
+        async def run_before(pilot) -> None:
+            view = await open_step(pilot, pilot.app)
+            await pilot.press("n", "n", "enter")  # the third line, not reframed yet
+            await type_text(pilot, "Which requests come")
+            view.query_one(TextArea).cursor_blink = False
+            await settle(pilot, lambda: True, "settled")
+
+        assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+    @pytest.mark.parametrize("size", [(80, 24), (100, 30)], ids=["80x24", "100x30"])
+    def test_room(self, snap_compare, kit: Scenario, size: tuple[int, int]) -> None:
+        data_dir, sid, ids = snapshot_session(f"room-{size[0]}", kit)
+        console = Store(data_dir, clock=Clock())
+        console.open_session(sid)
+        console.set_spotlight(sid, ids[3])
+        app = build_app(data_dir, content_dirs=(FOLDER,), present=sid)
+        app.store.clock = lambda: NOW
+        app.store.monotonic = lambda: 1000.0
+        try:
+
+            async def run_before(pilot) -> None:
+                await room_settles(pilot, "show", STEP)
+
+            assert snap_compare(app, terminal_size=size, run_before=run_before)
+        finally:
+            console.close_all()
