@@ -106,8 +106,7 @@ MALFORMED = {
     "missing-field.toml": "36: step 2 (gaps): missing field 'title'",
     "wrong-type.toml": "9: side 1 (venus): field 'label' must be text, not a number",
     "unknown-step-type.toml": (
-        "39: step 2 (gaps): unknown step type 'quiz' "
-        f"(use one of: {', '.join(STEP_TYPES)})"
+        f"39: step 2 (gaps): unknown step type 'quiz' (use one of: {', '.join(STEP_TYPES)})"
     ),
     "duplicate-step-key.toml": "37: step 2 (talk): the step key 'talk' is used twice",
     "duplicate-toml-key.toml": (

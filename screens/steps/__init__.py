@@ -35,8 +35,8 @@ KINDS: dict[str, Kind] = {
     "agree": Kind(AgreeView, AgreeAudience),
     "summary": Kind(SummaryView, SummaryAudience),
     "checklist": Kind(ChecklistView, ChecklistAudience),
-    "poll": Kind(PollView, PollAudience),
-    "reframe": Kind(ReframeView, ReframeAudience),
     "dialogue": Kind(DialogueView, DialogueAudience),
+    "reframe": Kind(ReframeView, ReframeAudience),
+    "poll": Kind(PollView, PollAudience),
 }
 """Every step kind, by the type name packs use."""

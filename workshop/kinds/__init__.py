@@ -28,9 +28,9 @@ KINDS: dict[str, StepKind] = {
         agree.KIND,
         summary.KIND,
         checklist.KIND,
-        poll.KIND,
-        reframe.KIND,
         dialogue.KIND,
+        reframe.KIND,
+        poll.KIND,
     )
 }
 """Every step kind, by the type name packs use, in the order the docs list them."""
