@@ -215,6 +215,34 @@ class Terminal:
         self._reader.join(5)
 
 
+def press_in_session(
+    data_dir: Path,
+    content_dir: Path,
+    ready: str,
+    keys: Sequence[Key],
+    spacing_ms: float,
+    size: tuple[int, int] = (100, 30),
+) -> str:
+    """Open the one seeded session of `data_dir` from home in the installed `workshop`
+    (with the packs of `content_dir`), wait for `ready` on screen, send `keys`
+    `spacing_ms` apart, then ctrl+q; the last screen. Fails on a traceback or an exit
+    status other than 0."""
+    terminal = Terminal("--data-dir", str(data_dir), "--content-dir", str(content_dir), size=size)
+    try:
+        terminal.wait_for(TITLE[:11])
+        terminal.write(KEYS["enter"])
+        terminal.wait_for(ready)
+        terminal.send(keys, spacing_ms)
+        status = terminal.quit()
+        screen = terminal.text()
+    finally:
+        terminal.close()
+    output = terminal.output.decode(errors="replace")
+    assert "Traceback" not in output, output[-3000:]
+    assert status == 0, screen
+    return screen
+
+
 def differs(meant: object, stored: object, keys: Sequence[Key], spacing_ms: float) -> str:
     """A readable difference between what the keys meant and what was stored."""
     lines = difflib.unified_diff(

@@ -15,7 +15,7 @@ from screens.audience import AudienceScreen
 from screens.session import SessionScreen
 from screens.steps.checklist import ChecklistAudience, ChecklistView
 from tests.conftest import Clock
-from tests.harness import KEYS, SPACINGS_MS, TITLE, Key, Terminal, differs
+from tests.harness import SPACINGS_MS, TITLE, Key, differs, press_in_session
 from tests.pilot import shown_text, until, widget_text
 from workshop.errors import InvalidTranscript, OutOfLimits, PackError
 from workshop.export_html import to_html
@@ -302,21 +302,7 @@ def test_every_tick_typed_is_stored_at_any_key_spacing(
 ) -> None:
     for keys, meant in KEY_RUNS:
         sid = seeded(data_dir, kickoff)
-        terminal = Terminal(
-            "--data-dir", str(data_dir), "--content-dir", str(FOLDER), size=(100, 30)
-        )
-        try:
-            terminal.wait_for(TITLE[:11])
-            terminal.write(KEYS["enter"])
-            terminal.wait_for("0 of 3 ticked")
-            terminal.send(keys, spacing_ms)
-            status = terminal.quit()
-            screen = terminal.text()
-        finally:
-            terminal.close()
-        output = terminal.output.decode(errors="replace")
-        assert "Traceback" not in output, output[-3000:]
-        assert status == 0, screen
+        press_in_session(data_dir, FOLDER, "0 of 3 ticked", keys, spacing_ms)
         stored = ticked_in(data_dir, sid)
         assert stored == meant, differs(meant, stored, keys, spacing_ms)
         Store(data_dir).delete_session(sid)

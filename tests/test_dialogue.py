@@ -18,7 +18,7 @@ from screens.audience import AudienceScreen
 from screens.session import SessionScreen
 from screens.steps.dialogue import DialogueAudience, DialogueBox, DialogueView, TurnList, TurnRows
 from tests.conftest import Clock
-from tests.harness import KEYS, SPACINGS_MS, TITLE, Key, Terminal, differs
+from tests.harness import SPACINGS_MS, TITLE, Key, differs, press_in_session
 from tests.pilot import room_settles, settle, shown_text, type_text, until, widget_text
 from tests.test_snapshots_audience import NOW
 from workshop.errors import InvalidTranscript, OutOfLimits, PackError
@@ -580,21 +580,7 @@ def test_every_turn_typed_is_stored_at_any_key_spacing(
 ) -> None:
     for keys, meant in KEY_RUNS:
         sid, _ = seeded(data_dir, pack)
-        terminal = Terminal(
-            "--data-dir", str(data_dir), "--content-dir", str(FOLDER), size=(100, 30)
-        )
-        try:
-            terminal.wait_for(TITLE[:11])
-            terminal.write(KEYS["enter"])
-            terminal.wait_for("Venus says")
-            terminal.send(keys, spacing_ms)
-            status = terminal.quit()
-            screen = terminal.text()
-        finally:
-            terminal.close()
-        output = terminal.output.decode(errors="replace")
-        assert "Traceback" not in output, output[-3000:]
-        assert status == 0, screen
+        press_in_session(data_dir, FOLDER, "Venus says", keys, spacing_ms)
         found = stored(data_dir, sid)
         assert found == meant, differs(meant, found, keys, spacing_ms)
         Store(data_dir).delete_session(sid)

@@ -16,7 +16,7 @@ from screens.audience import AudienceScreen
 from screens.session import SessionScreen
 from screens.steps.poll import PollAudience, PollRow, PollView
 from tests.conftest import Clock
-from tests.harness import KEYS, SPACINGS_MS, TITLE, Key, Terminal, differs
+from tests.harness import SPACINGS_MS, TITLE, Key, differs, press_in_session
 from tests.pilot import room_settles, settle, shown_text, until, widget_text
 from tests.test_snapshots_audience import NOW
 from workshop.errors import InvalidTranscript, OutOfLimits, PackError
@@ -543,21 +543,7 @@ def test_every_count_typed_is_stored_at_any_key_spacing(
 ) -> None:
     for keys, meant in KEY_RUNS:
         sid = seeded(data_dir, pulse)
-        terminal = Terminal(
-            "--data-dir", str(data_dir), "--content-dir", str(FOLDER), size=(100, 30)
-        )
-        try:
-            terminal.wait_for(TITLE[:11])
-            terminal.write(KEYS["enter"])
-            terminal.wait_for("Total: 0 hands")
-            terminal.send(keys, spacing_ms)
-            status = terminal.quit()
-            screen = terminal.text()
-        finally:
-            terminal.close()
-        output = terminal.output.decode(errors="replace")
-        assert "Traceback" not in output, output[-3000:]
-        assert status == 0, screen
+        press_in_session(data_dir, FOLDER, "Total: 0 hands", keys, spacing_ms)
         stored = counts_in(data_dir, sid, "mood")
         assert stored == meant, differs(meant, stored, keys, spacing_ms)
         Store(data_dir).delete_session(sid)

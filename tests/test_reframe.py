@@ -19,7 +19,7 @@ from screens.session import SessionScreen
 from screens.steps.base import SPOTLIGHT_DELAY
 from screens.steps.reframe import LineList, ReframeAudience, ReframeView
 from tests.conftest import Clock
-from tests.harness import KEYS, SPACINGS_MS, TITLE, Key, Terminal, differs
+from tests.harness import KEYS, SPACINGS_MS, TITLE, Key, Terminal, differs, press_in_session
 from tests.pilot import room_settles, settle, shown_text, type_text, until, widget_text
 from tests.test_contrast import measure
 from tests.test_snapshots_audience import NOW
@@ -808,21 +808,7 @@ def test_every_reframe_typed_is_stored_at_any_key_spacing(
 ) -> None:
     for keys, meant in KEY_RUNS:
         sid, ids = seeded(data_dir, kit)
-        terminal = Terminal(
-            "--data-dir", str(data_dir), "--content-dir", str(FOLDER), size=(100, 30)
-        )
-        try:
-            terminal.wait_for(TITLE[:11])
-            terminal.write(KEYS["enter"])
-            terminal.wait_for("0 of 4 reframed")
-            terminal.send(keys, spacing_ms)
-            status = terminal.quit()
-            screen = terminal.text()
-        finally:
-            terminal.close()
-        output = terminal.output.decode(errors="replace")
-        assert "Traceback" not in output, output[-3000:]
-        assert status == 0, screen
+        press_in_session(data_dir, FOLDER, "0 of 4 reframed", keys, spacing_ms)
         found = stored(data_dir, sid, ids)
         assert found == meant, differs(meant, found, keys, spacing_ms)
         Store(data_dir).delete_session(sid)
