@@ -150,6 +150,13 @@ async def type_text(pilot: Pilot, text: str) -> None:
     )
 
 
+async def type_line(pilot: Pilot, text: str) -> None:
+    """Type `text` (as `type_text` does) and press Enter."""
+    await type_text(pilot, text)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def go_to(pilot: Pilot, key: str) -> None:
     """Page through the agenda to the step `key`."""
     screen = pilot.app.screen

@@ -17,7 +17,16 @@ from screens.home import HomeScreen
 from screens.session import SessionScreen
 from screens.widgets import CaptureBox, SessionTable, StatementList
 from tests.conftest import Clock
-from tests.pilot import go_to, new_session, resume, run_command, seed_session, type_text, until
+from tests.pilot import (
+    go_to,
+    new_session,
+    resume,
+    run_command,
+    seed_session,
+    type_line,
+    type_text,
+    until,
+)
 from workshop.store import Store
 
 VENUS = [
@@ -30,12 +39,6 @@ MARS = [
     "One person, not two, and they rotate",
     "She will have to be more flexible",
 ]
-
-
-async def type_line(pilot, text: str) -> None:
-    await type_text(pilot, text)
-    await pilot.press("enter")
-    await pilot.pause()
 
 
 async def paste_line(pilot, text: str) -> None:

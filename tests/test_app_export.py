@@ -18,7 +18,7 @@ from screens.export_dialog import ExportDialog
 from screens.home import HomeScreen
 from screens.widgets import CaptureBox, LineInput
 from tests.conftest import Clock
-from tests.pilot import go_to, new_session, run_command
+from tests.pilot import go_to, resume, run_command, seed_session, type_text
 from tests.transcript_fixtures import mars_venus_session
 from workshop.export import EXPORT_FOLDER
 from workshop.scenario import discover
@@ -103,11 +103,6 @@ async def set_path(pilot, text: str) -> None:
 async def export(pilot) -> None:
     await pilot.click("#export")
     await pilot.pause()
-    await pilot.pause()
-
-
-async def type_line(pilot, text: str) -> None:
-    await pilot.press(*text, "enter")
     await pilot.pause()
 
 
@@ -247,14 +242,14 @@ async def test_the_home_folder_is_used_when_the_exports_folder_cannot_be_made(
 
 
 async def test_export_from_the_close_step(data_dir: Path, home: Path) -> None:
+    said = [
+        ("marketing", "They never show up <b>when</b> it matters"),
+        ("it", "So many requests, [/] and now this"),
+    ]
+    seed_session(data_dir, "rarely-personality", lines=said)  # a summary, not the last step
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        screen = await new_session(pilot)
-        await go_to(pilot, "self-talk")
-        await type_line(pilot, "They never show up <b>when</b> it matters")
-        await pilot.press("tab")
-        await type_line(pilot, "So many requests, [/] and now this")
-        await go_to(pilot, "rarely-personality")  # a summary, but not the last step
+        screen = await resume(pilot)
         await pilot.press("x")
         await pilot.pause()
         assert app.screen is screen
@@ -277,11 +272,10 @@ async def test_export_from_the_close_step(data_dir: Path, home: Path) -> None:
 async def test_a_full_disk_keeps_the_text_and_the_session_can_be_exported_elsewhere(
     data_dir: Path, home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    seed_session(data_dir, "self-talk", lines=[("marketing", "Saved before the disk filled up")])
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        screen = await new_session(pilot)
-        await go_to(pilot, "self-talk")
-        await type_line(pilot, "Saved before the disk filled up")
+        screen = await resume(pilot)
         session_file = app.store.path_of(screen.session_id)
         before = session_file.read_bytes()
 
@@ -289,7 +283,9 @@ async def test_a_full_disk_keeps_the_text_and_the_session_can_be_exported_elsewh
             raise OSError(errno.ENOSPC, "No space left on device")
 
         monkeypatch.setattr(workshop.storage, "write_atomic", full)
-        await type_line(pilot, "Said while the disk is full")
+        await type_text(pilot, "Said while the disk is full")
+        await pilot.press("enter")
+        await pilot.pause()
         box = app.screen.query_one(CaptureBox)
         assert box.text == "Said while the disk is full"
         failure = [m for m in messages(app) if "the disk is full" in m]

@@ -12,7 +12,7 @@ from screens.app import build_app
 from screens.session import SessionScreen
 from screens.steps.rating import RatingView
 from tests.conftest import Clock
-from tests.test_app import go_to, type_line
+from tests.pilot import go_to, type_line, type_text
 from workshop.transcript import dumps, to_transcript
 
 PACKS = Path(__file__).parent / "packs"
@@ -24,7 +24,7 @@ async def start(pilot, scenario_id: str, title: str) -> SessionScreen:
     pilot.app.screen.query_one("#scenario", Select).value = scenario_id
     await pilot.pause()
     await pilot.click("#title")
-    await pilot.press(*title, "enter")
+    await type_line(pilot, title)
     await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, SessionScreen)
@@ -47,7 +47,8 @@ async def test_erm_workshop_end_to_end(data_dir: Path) -> None:
         await pilot.press("3")  # burned: strongly
         await pilot.press("n")
         await pilot.pause()
-        await pilot.press(*"The ERP roll-out in 2019", "enter")
+        await type_text(pilot, "The ERP roll-out in 2019")
+        await pilot.press("enter")
         await pilot.pause()
         await pilot.press("down", "2", "down", "down", "0")
         await pilot.pause()
@@ -67,7 +68,7 @@ async def test_erm_workshop_end_to_end(data_dir: Path) -> None:
         await pilot.pause()
         app.screen.query_one("#tag", Select).value = "share"
         await pilot.click("#text")
-        await pilot.press(*"Monthly CRM news in the team meeting")
+        await type_text(pilot, "Monthly CRM news in the team meeting")
         await pilot.click("#owner")
         await pilot.press(*"HR lead", "tab", *"2026-12-15", "enter")
         await pilot.pause()

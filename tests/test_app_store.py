@@ -17,6 +17,7 @@ from screens.dialogs import ChoiceDialog
 from screens.session import SessionScreen
 from screens.widgets import CaptureBox, SessionTable
 from tests.conftest import Clock
+from tests.pilot import type_text
 from workshop.scenario import discover
 from workshop.store import Store
 
@@ -61,7 +62,8 @@ async def test_damaged_files_are_listed_by_name_and_left_untouched(data_dir: Pat
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
-        await pilot.press(*"still works", "enter")
+        await type_text(pilot, "still works")
+        await pilot.press("enter")
         await pilot.pause()
         assert [s.text for s in app.store.session(session_id).statements][-1] == "still works"
     for name, raw in DAMAGED.items():
@@ -132,7 +134,8 @@ async def test_a_lock_left_by_a_dead_process_is_taken_over(data_dir: Path) -> No
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen) and not app.screen.read_only
-        await pilot.press(*"after the crash", "enter")
+        await type_text(pilot, "after the crash")
+        await pilot.press("enter")
         await pilot.pause()
         lock = json.loads((data_dir / "sessions" / f"{session_id}.lock").read_text())
         assert lock["pid"] == os.getpid()
@@ -150,7 +153,8 @@ async def test_a_read_only_data_dir_is_said_in_plain_words(data_dir: Path) -> No
         await pilot.pause()
         sessions.chmod(0o500)
         try:
-            await pilot.press(*"not saved", "enter")
+            await type_text(pilot, "not saved")
+            await pilot.press("enter")
             await pilot.pause()
             messages = " ".join(str(n.message) for n in app._notifications)
             assert "permission" in messages and "Nothing of this change was saved" in messages

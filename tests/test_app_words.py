@@ -11,7 +11,7 @@ from screens.app import build_app
 from screens.dialogs import ConfirmDialog, NewSessionDialog, parse_due
 from screens.home import HomeScreen
 from tests.conftest import Clock
-from tests.pilot import go_to, new_session, until
+from tests.pilot import resume, seed_session, until
 
 
 async def test_the_new_session_form_reaches_start_at_80x24(data_dir: Path) -> None:
@@ -30,10 +30,9 @@ async def test_the_new_session_form_reaches_start_at_80x24(data_dir: Path) -> No
 
 
 async def test_deleting_a_session_needs_more_than_enter(data_dir: Path) -> None:
+    seed_session(data_dir)
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=(120, 36)) as pilot:
-        await new_session(pilot)
-        await pilot.press("f10")
         await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
         await pilot.press("d")
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
@@ -55,10 +54,10 @@ def test_a_wrong_due_date_is_named_for_what_is_wrong(text: str, said: str) -> No
 
 
 async def test_the_finish_message_names_the_key_that_exports(data_dir: Path) -> None:
+    seed_session(data_dir, "close")
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        await new_session(pilot)
-        await go_to(pilot, "close")
+        await resume(pilot)
         await pilot.press("pagedown")
         await pilot.pause()
         said = [n.message for n in app._notifications]

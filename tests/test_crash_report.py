@@ -30,7 +30,7 @@ from screens.dialogs import NewSessionDialog
 from screens.session import SessionScreen
 from screens.widgets import CaptureBox
 from tests.harness import KEYS, LIMIT, TITLE, Terminal, seed
-from tests.pilot import run_command, until
+from tests.pilot import run_command, type_text, until
 
 SAID = [
     ("marketing", "Priya thinks IT never listens"),
@@ -89,7 +89,7 @@ async def crash_while_typing(app: WorkshopApp, data: Path, sid: str, trigger: st
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.press("enter")
             await until(pilot, lambda: isinstance(app.screen, SessionScreen), "the session")
-            await pilot.press(*TYPED)
+            await type_text(pilot, TYPED)
             assert app.screen.query_one(CaptureBox).text == TYPED
             hand_edit(data / "sessions" / f"{sid}.json", tables)
             await pilot.press(*keys)
@@ -183,7 +183,8 @@ async def test_quitting_keeps_text_typed_but_not_saved(tmp_path: Path, state: Pa
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, SessionScreen), "the session")
-        await pilot.press(*TYPED, "ctrl+q")
+        await type_text(pilot, TYPED)
+        await pilot.press("ctrl+q")
         await until(pilot, lambda: app.return_code is not None, "the app quits")
     assert not app.crashed and app.return_code == 0
     recovery = only(state, "unsaved-")
@@ -218,7 +219,8 @@ async def test_a_crash_on_saving_a_dialog_keeps_what_was_typed_in_it(
             await until(pilot, lambda: isinstance(app.screen, SessionScreen), "the session")
             await run_command(pilot, "Session details")
             await until(pilot, lambda: isinstance(app.screen, NewSessionDialog), "details")
-            await pilot.press("tab", "tab", *"Acme Logistics")  # title, facilitator kept
+            await pilot.press("tab", "tab")  # title, facilitator kept
+            await type_text(pilot, "Acme Logistics")
             hand_edit(data / "sessions" / f"{sid}.json")
             await pilot.press("enter")  # the dialog closes and its change is saved
             await until(pilot, lambda: app.return_code == 1, "the crash")

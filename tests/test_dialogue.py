@@ -5,7 +5,6 @@ screens look."""
 from __future__ import annotations
 
 import json
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from workshop.errors import InvalidTranscript, OutOfLimits, PackError
 from workshop.export_html import to_html
 from workshop.export_md import to_markdown
 from workshop.limits import MAX_STATEMENT_CHARS
-from workshop.model import Scenario, Session
+from workshop.model import Scenario
 from workshop.scenario import parse_pack
 from workshop.store import Store
 from workshop.transcript import dumps, parse_transcript, to_transcript
@@ -588,14 +587,11 @@ def test_every_turn_typed_is_stored_at_any_key_spacing(
 
 # -- how it looks ----------------------------------------------------------------------------
 
-SNAPSHOT_DATA = Path("/tmp/workshop-snapshots-dialogue")
 
-
-def snapshot_session(name: str, pack: Scenario) -> tuple[Path, str, list[str]]:
-    """A fixed data dir holding one session at the dialogue step: three turns, the first
-    thought revealed and tagged, the second private."""
-    data_dir = SNAPSHOT_DATA / name
-    shutil.rmtree(data_dir, ignore_errors=True)
+def snapshot_session(data_dir: Path, pack: Scenario) -> tuple[Path, str, list[str]]:
+    """`data_dir` (the test's own: no path is drawn on these screens) holding one session
+    at the dialogue step: three turns, the first thought revealed and tagged, the second
+    private."""
     sid, ids = seeded(data_dir, pack, TURNS)
     store = Store(data_dir, clock=Clock())
     store.open_session(sid)
@@ -605,16 +601,14 @@ def snapshot_session(name: str, pack: Scenario) -> tuple[Path, str, list[str]]:
     return data_dir, sid, ids
 
 
-def session_of(data_dir: Path, sid: str) -> Session:
-    return Store(data_dir).load_session(sid)
-
-
 class TestDialogueLooks:
     """The console and the room's view at 80×24 and 100×30."""
 
     @pytest.mark.parametrize("size", [(80, 24), (100, 30)], ids=["80x24", "100x30"])
-    def test_console(self, snap_compare, pack: Scenario, size: tuple[int, int]) -> None:
-        data_dir, _, _ = snapshot_session(f"console-{size[0]}", pack)
+    def test_console(
+        self, snap_compare, data_dir: Path, pack: Scenario, size: tuple[int, int]
+    ) -> None:
+        snapshot_session(data_dir, pack)
         app = build_app(data_dir, content_dirs=(FOLDER,), clock=Clock())
         app.store.monotonic = lambda: 1000.0
 
@@ -628,8 +622,10 @@ class TestDialogueLooks:
         assert snap_compare(app, terminal_size=size, run_before=run_before)
 
     @pytest.mark.parametrize("size", [(80, 24), (100, 30)], ids=["80x24", "100x30"])
-    def test_room(self, snap_compare, pack: Scenario, size: tuple[int, int]) -> None:
-        data_dir, sid, _ = snapshot_session(f"room-{size[0]}", pack)
+    def test_room(
+        self, snap_compare, data_dir: Path, pack: Scenario, size: tuple[int, int]
+    ) -> None:
+        _, sid, _ = snapshot_session(data_dir, pack)
         console = Store(data_dir, clock=Clock())
         console.open_session(sid)
         app = build_app(data_dir, content_dirs=(FOLDER,), present=sid)

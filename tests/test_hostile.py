@@ -8,6 +8,7 @@ import os
 import re
 import socket
 import subprocess
+import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from screens.session import SessionScreen
 from screens.widgets import CaptureBox
 from tests.conftest import Clock
 from tests.harness import seed, workshop_command
+from tests.pilot import type_text
 from workshop.cli import main
 from workshop.presence import RoomClock
 from workshop.store import Store
@@ -279,7 +281,8 @@ async def test_a_disk_turning_read_only_mid_session_loses_nothing(small_disk: Pa
         await pilot.press("enter")
         await pilot.pause()
         remount(small_disk, "ro")
-        await pilot.press(*"said on a read-only disk", "enter")
+        await type_text(pilot, "said on a read-only disk")
+        await pilot.press("enter")
         await pilot.pause()
         messages = " ".join(str(n.message) for n in app._notifications)
         assert "the data folder is on a read-only disk" in messages
@@ -345,7 +348,8 @@ async def test_a_lock_from_another_computer_can_be_taken_over(tmp_path: Path) ->
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen) and not app.screen.read_only
         assert json.loads(lock.read_text())["host"] == socket.gethostname()
-        await pilot.press(*"taken over", "enter")
+        await type_text(pilot, "taken over")
+        await pilot.press("enter")
         await pilot.pause()
     assert [s.text for s in Store(data).load_session(sid).statements][-1] == "taken over"
 
@@ -374,7 +378,9 @@ def as_nobody():
 def test_permissions_taken_and_given_back_are_said_and_seen(
     as_nobody, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    base = Path(os.path.realpath("/tmp")) / f"workshop-perm-{os.getpid()}"
+    # Not under tmp_path: nobody must reach the data dir, and pytest's temp root is root's
+    # alone (0700). A folder of its own in the system's temp dir, whatever the worker.
+    base = Path(tempfile.mkdtemp(prefix="workshop-perm-")).resolve()
     data = base / "data"
     try:
         sid = seed(data, "mars-venus", "self-talk", [("marketing", "They never come")])

@@ -10,14 +10,7 @@ from textual.widgets import HelpPanel
 from screens.app import build_app
 from screens.widgets import KeyBar, Legend, LineInput
 from tests.conftest import Clock
-from tests.pilot import go_to, new_session, run_command, until
-
-
-async def at_step(pilot, key: str) -> None:
-    """A new Mars & Venus session, at step `key`, settled."""
-    await new_session(pilot)
-    await go_to(pilot, key)
-    await pilot.pause()
+from tests.pilot import go_to, resume, run_command, seed_session, until
 
 
 def bar_text(app) -> str:
@@ -30,9 +23,10 @@ def descriptions(app) -> list[str]:
 
 @pytest.mark.parametrize("columns", [80, 100, 120])
 async def test_keys_that_do_not_fit_are_left_out_whole(data_dir: Path, columns: int) -> None:
+    seed_session(data_dir, "self-talk")
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=(columns, 30)) as pilot:
-        await at_step(pilot, "self-talk")
+        await resume(pilot)
         bar = app.screen.query_one(KeyBar)
         text = bar_text(app)
         assert len(text) <= columns
@@ -49,9 +43,10 @@ async def test_keys_that_do_not_fit_are_left_out_whole(data_dir: Path, columns: 
 
 
 async def test_all_keys_show_on_a_wide_screen_and_in_the_palette(data_dir: Path) -> None:
+    seed_session(data_dir, "self-talk")
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=(200, 40)) as pilot:
-        await at_step(pilot, "self-talk")
+        await resume(pilot)
         bar = app.screen.query_one(KeyBar)
         assert len(bar.shown()) == len(bar.keys) + 1
         await run_command(pilot, "Keys")
@@ -59,9 +54,10 @@ async def test_all_keys_show_on_a_wide_screen_and_in_the_palette(data_dir: Path)
 
 
 async def test_reveal_is_offered_only_where_there_is_something_to_reveal(data_dir: Path) -> None:
+    seed_session(data_dir, "venus-brief")
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=(160, 40)) as pilot:
-        await at_step(pilot, "venus-brief")
+        await resume(pilot)
         assert "Reveal" in descriptions(app)
         await go_to(pilot, "self-talk")
         await pilot.pause()
@@ -70,18 +66,19 @@ async def test_reveal_is_offered_only_where_there_is_something_to_reveal(data_di
 
 
 async def test_the_agreement_keys_read_as_the_hint_says(data_dir: Path) -> None:
+    seed_session(data_dir, "next-interaction")
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=(160, 40)) as pilot:
-        await at_step(pilot, "next-interaction")
+        await resume(pilot)
         assert " d Delete " in bar_text(app)
         assert "d deletes" in str(app.screen.query_one("#agree-hint").render())
 
 
 async def test_speaker_and_side_are_kept_when_the_facilitator_comes_back(data_dir: Path) -> None:
+    seed_session(data_dir, "self-talk")
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await new_session(pilot)
-        await go_to(pilot, "self-talk")
+        screen = await resume(pilot)
         await pilot.press("tab", "shift+tab", *"Sam", "enter")
         await go_to(pilot, "clarity-gaps")
         await go_to(pilot, "self-talk")
@@ -91,17 +88,15 @@ async def test_speaker_and_side_are_kept_when_the_facilitator_comes_back(data_di
 
 @pytest.mark.parametrize("columns", [80, 100, 120])
 async def test_the_tag_legend_never_breaks_inside_an_entry(data_dir: Path, columns: int) -> None:
+    seed_session(data_dir, "clarity-gaps")
     app = build_app(data_dir, clock=Clock())
     async with app.run_test(size=(columns, 30)) as pilot:
-        await new_session(pilot)
-        for step in ("clarity-gaps",):
-            await go_to(pilot, step)
-            await pilot.pause()
-            legend = app.screen.view.query_one(Legend)
-            region = app.screen.find_widget(legend).region
-            drawn = [strip.text.strip() for strip in legend.render_lines(legend.outer_size.region)]
-            entries = ["1 Roles", "2 Goals", "3 Procedures", "4 Personality"]
-            assert all(line.split("   ") for line in drawn)
-            shown = [part for line in drawn for part in line.split("   ") if part]
-            assert shown[:4] == entries  # each entry whole, on one line, in order
-            assert region.height == len(drawn)
+        await resume(pilot)
+        legend = app.screen.view.query_one(Legend)
+        region = app.screen.find_widget(legend).region
+        drawn = [strip.text.strip() for strip in legend.render_lines(legend.outer_size.region)]
+        entries = ["1 Roles", "2 Goals", "3 Procedures", "4 Personality"]
+        assert all(line.split("   ") for line in drawn)
+        shown = [part for line in drawn for part in line.split("   ") if part]
+        assert shown[:4] == entries  # each entry whole, on one line, in order
+        assert region.height == len(drawn)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +19,10 @@ from workshop.model import Scenario, Session
 from workshop.scenario import discover
 from workshop.store import Store
 
-SNAPSHOT_DATA = Path("/tmp/workshop-snapshots")
+HOME_DATA = Path("/tmp/workshop-snapshots/mv-home")
+"""The data dir of the home list's snapshot. The home list says where the sessions are
+kept, so this path is drawn in the SVG: the one fixed path of the suite (`drawn_data_dir`
+makes runs at once take turns). Every other snapshot uses a temp dir of its own."""
 
 VENUS = [
     "They never show up when it matters",
@@ -71,9 +77,21 @@ def seed(data_dir: Path, scenario_id: str, agreements: int) -> tuple[Store, Sess
     return store, session, scenario
 
 
-def seeded_app(name: str, scenario_id: str = "mars-venus"):
-    """An app on a fixed data dir holding one session with statements, tags and agreements."""
-    data_dir = SNAPSHOT_DATA / name
+@contextmanager
+def drawn_data_dir(data_dir: Path) -> Iterator[Path]:
+    """`data_dir`, a path drawn on screen, for this test alone: another test (another
+    worker, another run) wanting it waits for a lock beside it; emptied afterwards."""
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(data_dir.parent / f"{data_dir.name}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield data_dir
+        finally:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def seeded_app(data_dir: Path, scenario_id: str = "mars-venus"):
+    """An app on `data_dir` holding one session with statements, tags and agreements."""
     store, _, _ = seed(data_dir, scenario_id, agreements=2)
     store.close_all()
     app = build_app(data_dir, clock=Clock())
@@ -127,31 +145,31 @@ class TestMarsVenusSteps:
             "close",
         ],
     )
-    def test_step(self, snap_compare, step: str, keys: tuple[str, ...]) -> None:
-        app = seeded_app(f"mv-{step}")
+    def test_step(self, snap_compare, tmp_path: Path, step: str, keys: tuple[str, ...]) -> None:
+        app = seeded_app(tmp_path / "data")
         assert snap_compare(app, terminal_size=(100, 30), run_before=at_step(step, *keys))
 
-    def test_session_screen_80x24(self, snap_compare) -> None:
-        app = seeded_app("mv-80")
+    def test_session_screen_80x24(self, snap_compare, tmp_path: Path) -> None:
+        app = seeded_app(tmp_path / "data")
         assert snap_compare(app, terminal_size=(80, 24), run_before=at_step("self-talk"))
 
-    def test_notes_shown(self, snap_compare) -> None:
-        app = seeded_app("mv-notes")
+    def test_notes_shown(self, snap_compare, tmp_path: Path) -> None:
+        app = seeded_app(tmp_path / "data")
         assert snap_compare(app, terminal_size=(100, 30), run_before=at_step("venus-brief", "f2"))
 
     def test_home(self, snap_compare) -> None:
-        app = seeded_app("mv-home")
-
         async def run_before(pilot) -> None:
             await pilot.pause()
 
-        assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
+        with drawn_data_dir(HOME_DATA) as data_dir:
+            app = seeded_app(data_dir)
+            assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
 
 
 class TestErmRating:
     """The rating step (issue 5) at 100×30 and 80×24."""
 
     @pytest.mark.parametrize("size", [(100, 30), (80, 24)], ids=["100x30", "80x24"])
-    def test_rating(self, snap_compare, size: tuple[int, int]) -> None:
-        app = seeded_app(f"erm-rating-{size[0]}", "erm")
+    def test_rating(self, snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+        app = seeded_app(tmp_path / "data", "erm")
         assert snap_compare(app, terminal_size=size, run_before=at_step("resistance-map"))

@@ -14,8 +14,6 @@ from tests.pilot import room_settles
 from tests.test_snapshots import seed
 from workshop.store import Store
 
-SNAPSHOT_DATA = Path("/tmp/workshop-snapshots-audience")
-
 NOW = datetime(2026, 11, 23, 9, 4, 30, tzinfo=OFFSET)
 """The audience's wall clock, pinned: the step clocks read from it."""
 
@@ -29,9 +27,10 @@ def console() -> Iterator[list[Store]]:
         store.close_all()
 
 
-def seeded_audience(name: str, console: list[Store], step: str, scenario_id: str = "mars-venus"):
-    """An audience app on a fixed data dir; the session is held open at `step` by a store."""
-    data_dir = SNAPSHOT_DATA / name
+def seeded_audience(
+    data_dir: Path, console: list[Store], step: str, scenario_id: str = "mars-venus"
+):
+    """An audience app on `data_dir`; the session is held open at `step` by a store."""
     store, session, scenario = seed(data_dir, scenario_id, agreements=1)
     console.append(store)
     if scenario_id == "mars-venus":
@@ -49,15 +48,17 @@ class TestAudienceSizes:
     @pytest.mark.parametrize(
         "size", [(80, 24), (100, 30), (160, 45)], ids=["80x24", "100x30", "160x45"]
     )
-    def test_capture(self, snap_compare, console, size: tuple[int, int]) -> None:
-        app = seeded_audience(f"capture-{size[0]}", console, "self-talk")
+    def test_capture(self, snap_compare, tmp_path: Path, console, size: tuple[int, int]) -> None:
+        app = seeded_audience(tmp_path / "data", console, "self-talk")
         assert snap_compare(app, terminal_size=size, run_before=room_settles)
 
     @pytest.mark.parametrize(
         "size", [(80, 24), (100, 30), (160, 45)], ids=["80x24", "100x30", "160x45"]
     )
-    def test_brief_revealed(self, snap_compare, console, size: tuple[int, int]) -> None:
-        app = seeded_audience(f"brief-{size[0]}", console, "venus-brief")
+    def test_brief_revealed(
+        self, snap_compare, tmp_path: Path, console, size: tuple[int, int]
+    ) -> None:
+        app = seeded_audience(tmp_path / "data", console, "venus-brief")
         assert snap_compare(app, terminal_size=size, run_before=room_settles)
 
 
@@ -65,16 +66,16 @@ class TestAudienceSteps:
     """The other step types at 100×30, and the waiting screen."""
 
     @pytest.mark.parametrize("step", ["clarity-gaps", "rarely-personality", "next-interaction"])
-    def test_step(self, snap_compare, console, step: str) -> None:
-        app = seeded_audience(f"step-{step}", console, step)
+    def test_step(self, snap_compare, tmp_path: Path, console, step: str) -> None:
+        app = seeded_audience(tmp_path / "data", console, step)
         assert snap_compare(app, terminal_size=(100, 30), run_before=room_settles)
 
-    def test_rating(self, snap_compare, console) -> None:
-        app = seeded_audience("rating", console, "resistance-map", "erm")
+    def test_rating(self, snap_compare, tmp_path: Path, console) -> None:
+        app = seeded_audience(tmp_path / "data", console, "resistance-map", "erm")
         assert snap_compare(app, terminal_size=(100, 30), run_before=room_settles)
 
-    def test_waiting_for_the_facilitator(self, snap_compare, console) -> None:
-        app = seeded_audience("waiting", console, "self-talk")
+    def test_waiting_for_the_facilitator(self, snap_compare, tmp_path: Path, console) -> None:
+        app = seeded_audience(tmp_path / "data", console, "self-talk")
         console.pop().close_all()
 
         async def run_before(pilot) -> None:
