@@ -42,7 +42,7 @@ LIST_KEYS = (
 )
 """What the keys do while a turn is selected."""
 
-SAY = "Type what is said, Enter adds the turn · ctrl+t: what they thought"
+SAY = "What is said · Enter adds the turn · ctrl+t the thought"
 THINK = "What they thought but did not say · Enter keeps it · Esc drops it"
 
 
