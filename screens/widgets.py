@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.signal import Signal
 from textual.strip import Strip
+from textual.visual import VisualType
 from textual.widget import Widget
 from textual.widgets import Input, Label, Markdown, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
@@ -91,65 +92,54 @@ def statement_content(
     return Content.assemble(*parts)
 
 
-class StatementList(OptionList):
-    """Statements as one scrolling list: adding one line costs the same at 5 or 500."""
+class Keyed(Protocol):
+    """What a `KeyedList` shows: anything with an `id`, unique in the list."""
 
-    def __init__(
-        self,
-        session: Session,
-        statements: list[Statement],
-        with_side: bool = False,
-        id: str | None = None,
-        classes: str = "",
-    ) -> None:
-        self.session = session
-        self.with_side = with_side
-        self.statements: dict[str, Statement] = {st.id: st for st in statements}
-        self.marked: str | None = None
-        """The statement drawn as a bar (the one the room discusses), if any."""
+    @property
+    def id(self) -> str: ...
+
+
+K = TypeVar("K", bound=Keyed)
+
+
+class KeyedList(OptionList, Generic[K]):
+    """Items as one scrolling list, one option each (its id the item's), in order: adding
+    one costs the same at 5 or 500. A subclass draws an item (`_prompt`)."""
+
+    def __init__(self, items: Sequence[K], id: str | None = None, classes: str = "") -> None:
+        self.items: dict[str, K] = {item.id: item for item in items}
+        """What is shown, by id, in the order shown."""
         super().__init__(
-            *(self._option(st) for st in statements), id=id, classes=classes, markup=False
+            *(self._option(item) for item in items), id=id, classes=classes, markup=False
         )
 
-    def _option(self, statement: Statement) -> Option:
-        return Option(self._prompt(statement), id=statement.id)
+    def _prompt(self, item: K) -> VisualType:
+        """How `item` is drawn. `str()` of it is its line in `texts`."""
+        raise NotImplementedError
 
-    def _prompt(self, statement: Statement) -> Content:
-        marked = statement.id == self.marked
-        return statement_content(statement, self.session, self.with_side, marked)
+    def _option(self, item: K) -> Option:
+        return Option(self._prompt(item), id=item.id)
 
-    def mark(self, statement_id: str | None) -> None:
-        """Draw `statement_id` as a bar (and no other), highlighted and scrolled into view."""
-        before, self.marked = self.marked, statement_id
-        if before != statement_id:
-            for changed in (before, statement_id):
-                if changed in self.statements:
-                    self.redraw(self.statements[changed])
-        if statement_id in self.statements:
-            self.highlighted = self.get_option_index(statement_id)
-        else:
-            self.highlighted = None
-
-    def add(self, statement: Statement) -> None:
-        """Append `statement` and scroll to it."""
-        self.statements[statement.id] = statement
-        self.add_option(self._option(statement))
+    def add(self, item: K) -> None:
+        """Append `item` and scroll to it."""
+        self.items[item.id] = item
+        self.add_option(self._option(item))
         self.scroll_end(animate=False, immediate=True)
 
-    def redraw(self, statement: Statement) -> None:
-        """Redraw `statement` after an edit or a tag change.
+    def redraw(self, item: K) -> None:
+        """Redraw `item` after an edit (what it says, its tags ...).
 
         OptionList's own `replace_option_prompt` measures every option again (all 500 of
         them wrapped anew for one tag); when the new prompt takes as many lines as the old,
         only its own lines are drawn again.
         """
-        if statement.id not in self.statements:
+        if item.id not in self.items:
             return
-        self.statements[statement.id] = statement
-        index = self.get_option_index(statement.id)
+        self.items[item.id] = item
+        index = self.get_option_index(item.id)
         option = self.get_option_at_index(index)
         before = self._line_cache.heights.get(index)
-        option._set_prompt(self._prompt(statement))
+        option._set_prompt(self._prompt(item))
         if before is not None and self.scrollable_content_region:
             padding = self.get_component_styles("option-list--option").padding
             width = self.scrollable_content_region.width - self._get_left_gutter_width()
@@ -165,41 +155,79 @@ class StatementList(OptionList):
                 return
         self._clear_caches()
 
-    def drop(self, statement_id: str) -> None:
-        """Remove a statement from the list."""
-        if self.statements.pop(statement_id, None) is not None:
-            self.remove_option(statement_id)
+    def drop(self, item_id: str) -> None:
+        """Remove an item from the list."""
+        if self.items.pop(item_id, None) is not None:
+            self.remove_option(item_id)
 
-    def sync(self, statements: list[Statement]) -> None:
-        """Show exactly `statements`, redrawing only what changed: lines edited or tagged
-        elsewhere, lines added at the end; anything else rebuilds the list."""
-        ids = [st.id for st in statements]
-        shown = list(self.statements)
+    def sync(self, items: Sequence[K]) -> None:
+        """Show exactly `items`, redrawing only what changed: items edited or tagged
+        elsewhere, items added at the end; anything else rebuilds the list."""
+        ids = [item.id for item in items]
+        shown = list(self.items)
         if ids[: len(shown)] != shown:
-            self.reset(statements)
+            self.reset(items)
             return
-        for statement in statements[: len(shown)]:
-            if self.statements[statement.id] is not statement:
-                self.redraw(statement)
-        new = statements[len(shown) :]
+        for item in items[: len(shown)]:
+            if self.items[item.id] is not item:
+                self.redraw(item)
+        new = items[len(shown) :]
         if new:
-            self.statements.update((st.id, st) for st in new)
-            self.add_options(self._option(st) for st in new)
+            self.items.update((item.id, item) for item in new)
+            self.add_options(self._option(item) for item in new)
 
-    def reset(self, statements: list[Statement]) -> None:
-        """Show exactly `statements`, keeping the highlight where it can."""
-        self.statements = {st.id: st for st in statements}
-        self.set_options(self._option(st) for st in statements)
+    def reset(self, items: Sequence[K]) -> None:
+        """Show exactly `items`, the highlight staying on its item if that is still shown
+        (OptionList's `set_options` alone drops it)."""
+        highlighted = self.current
+        self.items = {item.id: item for item in items}
+        self.set_options(self._option(item) for item in items)
+        if highlighted is not None and highlighted.id in self.items:
+            self.highlighted = self.get_option_index(highlighted.id)
 
     @property
-    def current(self) -> Statement | None:
-        """The highlighted statement."""
+    def current(self) -> K | None:
+        """The highlighted item."""
         option = self.highlighted_option
-        return self.statements.get(option.id) if option and option.id else None
+        return self.items.get(option.id) if option and option.id else None
 
     def texts(self) -> list[str]:
-        """The lines as shown, in order (for tests and the audience view)."""
-        return [str(self.get_option_at_index(i).prompt) for i in range(self.option_count)]
+        """The lines as shown, in order, as plain text (for tests and the audience view)."""
+        return [str(option.prompt) for option in self.options]
+
+
+class StatementList(KeyedList[Statement]):
+    """Statements as one scrolling list; one of them can be marked, drawn as a bar."""
+
+    def __init__(
+        self,
+        session: Session,
+        statements: list[Statement],
+        with_side: bool = False,
+        id: str | None = None,
+        classes: str = "",
+    ) -> None:
+        self.session = session
+        self.with_side = with_side
+        self.marked: str | None = None
+        """The statement drawn as a bar (the one the room discusses), if any."""
+        super().__init__(statements, id=id, classes=classes)
+
+    def _prompt(self, item: Statement) -> Content:
+        marked = item.id == self.marked
+        return statement_content(item, self.session, self.with_side, marked)
+
+    def mark(self, statement_id: str | None) -> None:
+        """Draw `statement_id` as a bar (and no other), highlighted and scrolled into view."""
+        before, self.marked = self.marked, statement_id
+        if before != statement_id:
+            for changed in (before, statement_id):
+                if changed in self.items:
+                    self.redraw(self.items[changed])
+        if statement_id in self.items:
+            self.highlighted = self.get_option_index(statement_id)
+        else:
+            self.highlighted = None
 
 
 class CaptureBox(TextArea):

@@ -17,18 +17,26 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
 from textual.widgets import Label, OptionList, Static
-from textual.widgets.option_list import Option
 
 from screens.editor import SessionEditor
 from screens.steps.base import AudienceView, StepView
-from screens.widgets import CaptureBox, Legend, LineInput, put, side_class, side_label, tag_labels
+from screens.widgets import (
+    CaptureBox,
+    KeyedList,
+    Legend,
+    LineInput,
+    put,
+    side_class,
+    side_label,
+    tag_labels,
+)
 from workshop.limits import too_long
 from workshop.model import Scenario, Session, Step, Turn
 from workshop.text import clean_text
@@ -88,6 +96,10 @@ class TwoColumns(Visual):
     def plain(self) -> str:
         return f"{self.left.plain} | {self.right.plain}"
 
+    def __str__(self) -> str:
+        """The row as plain text, "said | thought" (as `str` of a `Content`)."""
+        return self.plain()
+
 
 def said_content(session: Session, turn: Turn) -> Content:
     """What a turn said, in its side's colour: side, speaker, text."""
@@ -129,86 +141,16 @@ def head() -> TwoColumns:
     return TwoColumns(Content.styled("Said", "bold"), Content.styled("Thought", "bold"))
 
 
-class TurnList(OptionList):
-    """The turns of the step, one option each (its id the turn's), in the order said:
-    adding one costs the same at 5 turns or 500."""
+class TurnList(KeyedList[Turn]):
+    """The turns of the step, one row each (said | thought, as the console sees it), in
+    the order said."""
 
     def __init__(self, session: Session, turns: list[Turn], id: str | None = None) -> None:
         self.session = session
-        self.turns: dict[str, Turn] = {turn.id: turn for turn in turns}
-        super().__init__(*(self._option(turn) for turn in turns), id=id, markup=False)
+        super().__init__(turns, id=id)
 
-    def _option(self, turn: Turn) -> Option:
-        return Option(row(self.session, turn, console=True), id=turn.id)
-
-    def add(self, turn: Turn) -> None:
-        """Append `turn` and scroll to it."""
-        self.turns[turn.id] = turn
-        self.add_option(self._option(turn))
-        self.scroll_end(animate=False, immediate=True)
-
-    def redraw(self, turn: Turn) -> None:
-        """Redraw `turn` after an edit; when it takes as many lines as before, only its own
-        lines are drawn again (as StatementList.redraw)."""
-        if turn.id not in self.turns:
-            return
-        self.turns[turn.id] = turn
-        index = self.get_option_index(turn.id)
-        option = self.get_option_at_index(index)
-        before = self._line_cache.heights.get(index)
-        option._set_prompt(row(self.session, turn, console=True))
-        if before is not None and self.scrollable_content_region:
-            padding = self.get_component_styles("option-list--option").padding
-            width = self.scrollable_content_region.width - self._get_left_gutter_width()
-            height = self._get_visual(option).get_height(self.styles, width - padding.width)  # type: ignore[arg-type]
-            if height + option._divider == before:
-                cache = self._option_render_cache
-                for key in [key for key in cache.keys() if key[0] is option]:
-                    cache.discard(key)
-                top = self._line_cache.index_to_line[index] - self.scroll_offset.y
-                self.refresh(Region(0, top, self.scrollable_content_region.width, before))
-                return
-        self._clear_caches()
-
-    def drop(self, turn_id: str) -> None:
-        if self.turns.pop(turn_id, None) is not None:
-            self.remove_option(turn_id)
-
-    def sync(self, turns: list[Turn]) -> None:
-        """Show exactly `turns`, redrawing only what changed."""
-        ids = [turn.id for turn in turns]
-        shown = list(self.turns)
-        if ids[: len(shown)] != shown:
-            self.reset(turns)
-            return
-        for turn in turns[: len(shown)]:
-            if self.turns[turn.id] is not turn:
-                self.redraw(turn)
-        new = turns[len(shown) :]
-        if new:
-            self.turns.update((turn.id, turn) for turn in new)
-            self.add_options(self._option(turn) for turn in new)
-
-    def reset(self, turns: list[Turn]) -> None:
-        highlighted = self.current
-        self.turns = {turn.id: turn for turn in turns}
-        self.set_options(self._option(turn) for turn in turns)
-        if highlighted is not None and highlighted.id in self.turns:
-            self.highlighted = self.get_option_index(highlighted.id)
-
-    @property
-    def current(self) -> Turn | None:
-        """The highlighted turn."""
-        option = self.highlighted_option
-        return self.turns.get(option.id) if option and option.id else None
-
-    def texts(self) -> list[str]:
-        """The rows as plain text, "said | thought" (for tests)."""
-        return [turn_text(self.session, turn, True) for turn in self.turns.values()]
-
-
-def turn_text(session: Session, turn: Turn, console: bool) -> str:
-    return row(session, turn, console).plain()
+    def _prompt(self, item: Turn) -> TwoColumns:
+        return row(self.session, item, console=True)
 
 
 class DialogueBox(CaptureBox):
