@@ -51,6 +51,7 @@ KEYS: dict[str, bytes] = {
     "f10": b"\x1b[21~",
     "ctrl+p": b"\x10",
     "ctrl+q": b"\x11",
+    "ctrl+t": b"\x14",
     "ctrl+z": b"\x1a",
 }
 """Named keys as an xterm sends them; anything else is typed as its own characters."""
@@ -106,6 +107,11 @@ def key_bytes(key: Key) -> list[bytes]:
     if key in KEYS:
         return [KEYS[key]]
     return [char.encode() for char in key]
+
+
+def session_shown(screen: str) -> bool:
+    """Whether `screen` shows an open session: its step count and its agenda."""
+    return " of " in screen and "Agenda" in screen
 
 
 class Terminal:
@@ -201,18 +207,46 @@ class Terminal:
         return self.process.exitstatus or 0
 
     @classmethod
-    def session(cls, data_dir: Path, size: tuple[int, int] = (100, 30)) -> Terminal:
-        """`workshop` on `data_dir`, with its (one, seeded) session opened from home."""
-        terminal = cls("--data-dir", str(data_dir), size=size)
-        terminal.wait_for(TITLE[:11])  # the home list cuts it at 80 columns
-        terminal.write(KEYS["enter"])
-        terminal.wait_for(lambda screen: " of " in screen and "Agenda" in screen)
+    def session(
+        cls,
+        data_dir: Path,
+        size: tuple[int, int] = (100, 30),
+        *,
+        content_dir: Path | None = None,
+        ready: str | Callable[[str], bool] = session_shown,
+    ) -> Terminal:
+        """`workshop` on `data_dir` (with the packs of `content_dir`, if given), with its
+        (one, seeded) session opened from home and `ready` on screen."""
+        packs = ("--content-dir", str(content_dir)) if content_dir is not None else ()
+        terminal = cls("--data-dir", str(data_dir), *packs, size=size)
+        try:
+            terminal.wait_for(TITLE[:11])  # the home list cuts it at 80 columns
+            terminal.write(KEYS["enter"])
+            terminal.wait_for(ready)
+        except BaseException:
+            terminal.close()
+            raise
         return terminal
 
     def close(self) -> None:
         if self.process.isalive():
             self.process.kill(9)
         self._reader.join(5)
+
+
+def run_session(terminal: Terminal, keys: Sequence[Key], spacing_ms: float) -> str:
+    """Send `keys` `spacing_ms` apart to the session open in `terminal`, then ctrl+q; the
+    last screen. Fails on a traceback or an exit status other than 0; closes `terminal`."""
+    try:
+        terminal.send(keys, spacing_ms)
+        status = terminal.quit()
+        screen = terminal.text()
+    finally:
+        terminal.close()
+    output = terminal.output.decode(errors="replace")
+    assert "Traceback" not in output, output[-3000:]
+    assert status == 0, screen
+    return screen
 
 
 def press_in_session(
@@ -227,20 +261,28 @@ def press_in_session(
     (with the packs of `content_dir`), wait for `ready` on screen, send `keys`
     `spacing_ms` apart, then ctrl+q; the last screen. Fails on a traceback or an exit
     status other than 0."""
-    terminal = Terminal("--data-dir", str(data_dir), "--content-dir", str(content_dir), size=size)
-    try:
-        terminal.wait_for(TITLE[:11])
-        terminal.write(KEYS["enter"])
-        terminal.wait_for(ready)
-        terminal.send(keys, spacing_ms)
-        status = terminal.quit()
-        screen = terminal.text()
-    finally:
-        terminal.close()
-    output = terminal.output.decode(errors="replace")
-    assert "Traceback" not in output, output[-3000:]
-    assert status == 0, screen
-    return screen
+    terminal = Terminal.session(data_dir, size, content_dir=content_dir, ready=ready)
+    return run_session(terminal, keys, spacing_ms)
+
+
+def check_runs(
+    runs: Iterable[tuple[Sequence[Key], object]],
+    spacing_ms: float,
+    data_dir: Path,
+    content_dir: Path,
+    ready: str,
+    seeded: Callable[[], str],
+    stored: Callable[[str], object],
+) -> None:
+    """For each (keys, what they mean) of `runs`: a session from `seeded()` opened by
+    `press_in_session` (`ready`), the keys sent `spacing_ms` apart; `stored(its id)` must be
+    what they meant. The session is deleted after each run."""
+    for keys, meant in runs:
+        session_id = seeded()
+        press_in_session(data_dir, content_dir, ready, keys, spacing_ms)
+        found = stored(session_id)
+        assert found == meant, differs(meant, found, keys, spacing_ms)
+        Store(data_dir).delete_session(session_id)
 
 
 def differs(meant: object, stored: object, keys: Sequence[Key], spacing_ms: float) -> str:

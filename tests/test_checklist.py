@@ -4,20 +4,19 @@ console and the room's view, and the keys in a real terminal at every spacing.""
 from __future__ import annotations
 
 import json
-from html.parser import HTMLParser
+from functools import partial
 from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
 
-from screens.app import build_app
-from screens.audience import AudienceScreen
-from screens.session import SessionScreen
 from screens.steps.checklist import ChecklistAudience, ChecklistView
+from tests import kits
 from tests.conftest import Clock
-from tests.harness import SPACINGS_MS, TITLE, Key, differs, press_in_session
+from tests.harness import TITLE, Key, check_runs
+from tests.kits import FOLDER, at_every_spacing, at_the_step, seed
 from tests.pilot import shown_text, until, widget_text
-from workshop.errors import InvalidTranscript, OutOfLimits, PackError
+from workshop.errors import OutOfLimits
 from workshop.export_html import to_html
 from workshop.export_md import to_markdown
 from workshop.model import KeyLabel, Scenario
@@ -25,25 +24,23 @@ from workshop.scenario import parse_pack
 from workshop.store import Store
 from workshop.transcript import dumps, parse_transcript, to_transcript
 
-FOLDER = Path(__file__).parent / "packs" / "kinds"
 PACK = FOLDER / "checklist.toml"
 ITEMS = ("inner-voice", "stays-here", "phones")
 
 
 @pytest.fixture
 def kickoff() -> Scenario:
-    return parse_pack(PACK.read_bytes(), PACK.name)
+    return kits.load_pack(PACK)
 
 
 def seeded(data_dir: Path, pack: Scenario, ticked: tuple[str, ...] = ()) -> str:
     """A stored session of `pack` at its checklist step with `ticked` items; its id."""
-    store = Store(data_dir, clock=Clock())
-    session = store.create_session(pack, TITLE, "Dana")
-    store.go_to_step(session.id, 1)
-    for item in ticked:
-        store.set_mark(session.id, "ground-rules", item, True)
-    store.close_all()
-    return session.id
+
+    def tick(store: Store, session_id: str) -> None:
+        for item in ticked:
+            store.set_mark(session_id, "ground-rules", item, True)
+
+    return seed(data_dir, pack, "ground-rules", tick)[0]
 
 
 def ticked_in(data_dir: Path, session_id: str) -> list[str]:
@@ -55,12 +52,8 @@ def ticked_in(data_dir: Path, session_id: str) -> list[str]:
 # -- the pack ------------------------------------------------------------------------------
 
 
-def pack_problems(text: str) -> list[str]:
-    try:
-        parse_pack(text.encode(), "kickoff.toml")
-    except PackError as error:
-        return error.problems
-    raise AssertionError("the pack was accepted")
+pack_problems = partial(kits.pack_problems, name="kickoff.toml")
+refused = partial(kits.refused, name="kickoff.json")
 
 
 def test_a_checklist_needs_items_and_takes_only_its_own_fields() -> None:
@@ -82,10 +75,8 @@ def test_a_checklist_needs_items_and_takes_only_its_own_fields() -> None:
 
 
 def test_ticks_are_on_disk_with_their_time_and_the_items_are_remembered(
-    data_dir: Path, kickoff: Scenario
+    data_dir: Path, store: Store, clock: Clock, kickoff: Scenario
 ) -> None:
-    clock = Clock()
-    store = Store(data_dir, clock=clock)
     session = store.create_session(kickoff, TITLE)
     assert session.steps[1].items == (
         KeyLabel("inner-voice", "The inner voice is not judged"),
@@ -108,27 +99,20 @@ def test_a_mark_the_step_cannot_hold_is_refused_and_nothing_is_written(
     store: Store, kickoff: Scenario
 ) -> None:
     session = store.create_session(kickoff, TITLE)
-    path = store.path_of(session.id)
-    before = path.read_bytes()
-    with pytest.raises(OutOfLimits, match="'fire-exits' is not an item of checklist step"):
-        store.set_mark(session.id, "ground-rules", "fire-exits", True)
-    with pytest.raises(OutOfLimits, match="no step that keeps marks"):
-        store.set_mark(session.id, "welcome", "inner-voice", True)
-    assert path.read_bytes() == before
+    with kits.unwritten(store.path_of(session.id)):
+        with pytest.raises(OutOfLimits, match="'fire-exits' is not an item of checklist step"):
+            store.set_mark(session.id, "ground-rules", "fire-exits", True)
+        with pytest.raises(OutOfLimits, match="no step that keeps marks"):
+            store.set_mark(session.id, "welcome", "inner-voice", True)
 
 
 def test_a_hand_edited_mark_makes_the_file_a_named_problem_not_a_crash(
     data_dir: Path, kickoff: Scenario
 ) -> None:
     sid = seeded(data_dir, kickoff, ("phones",))
-    path = data_dir / "sessions" / f"{sid}.json"
-    data = json.loads(path.read_text("utf-8"))
-    data["marks"]["1"]["item"] = "fire-exits"
-    path.write_text(json.dumps(data), "utf-8")
-    summaries, damaged = Store(data_dir).list_sessions()
-    assert summaries == []
-    assert [d.name for d in damaged] == [path.name]
-    assert "'fire-exits' is not an item of checklist step 'ground-rules'" in damaged[0].problem
+    path = kits.hand_edit(data_dir, sid, lambda data: data["marks"]["1"].update(item="fire-exits"))
+    problem = kits.only_damaged(data_dir, path)
+    assert "'fire-exits' is not an item of checklist step 'ground-rules'" in problem
 
 
 # -- the transcripts -----------------------------------------------------------------------
@@ -158,18 +142,12 @@ def test_a_transcript_mark_that_fits_no_step_is_refused_by_path(
     data_dir: Path, kickoff: Scenario
 ) -> None:
     doc = to_transcript(Store(data_dir).load_session(seeded(data_dir, kickoff, ("phones",))))
-    wrong_item = json.loads(json.dumps(doc))
-    wrong_item["marks"][0]["item"] = "fire-exits"
-    with pytest.raises(InvalidTranscript, match=r"marks\[0\]: 'fire-exits' is not an item"):
-        parse_transcript(dumps(wrong_item).encode(), "kickoff.json")
-    wrong_step = json.loads(json.dumps(doc))
-    wrong_step["marks"][0]["step"] = "welcome"
-    with pytest.raises(InvalidTranscript, match=r"marks\[0\]\.step: 'welcome' is no step"):
-        parse_transcript(dumps(wrong_step).encode(), "kickoff.json")
-    twice = json.loads(json.dumps(doc))
-    twice["marks"].append(twice["marks"][0])
-    with pytest.raises(InvalidTranscript, match=r"marks\[1\]: marks 'phones' a second time"):
-        parse_transcript(dumps(twice).encode(), "kickoff.json")
+    wrong_item = r"marks\[0\]: 'fire-exits' is not an item"
+    refused(doc, lambda wrong: wrong["marks"][0].update(item="fire-exits"), wrong_item)
+    wrong_step = r"marks\[0\]\.step: 'welcome' is no step"
+    refused(doc, lambda wrong: wrong["marks"][0].update(step="welcome"), wrong_step)
+    twice = r"marks\[1\]: marks 'phones' a second time"
+    refused(doc, lambda wrong: wrong["marks"].append(wrong["marks"][0]), twice)
     # A transcript written before marks existed has neither field, and imports.
     older = json.loads(json.dumps(doc))
     del older["marks"]
@@ -182,8 +160,7 @@ def test_markdown_and_html_list_every_item_ticked_or_not(data_dir: Path, kickoff
     session = Store(data_dir).load_session(seeded(data_dir, kickoff, ("phones",)))
     markdown = to_markdown(session, kickoff)
     tokens = MarkdownIt().parse(markdown)
-    headings = [t.content for i, t in enumerate(tokens) if tokens[i - 1].type == "heading_open"]
-    assert "Ground rules" in headings
+    assert "Ground rules" in kits.markdown_headings(markdown)
     items = [t.content for t in tokens if t.type == "inline" and t.content.startswith("[")]
     assert items == [
         "[ ] The inner voice is not judged — not ticked",
@@ -191,23 +168,8 @@ def test_markdown_and_html_list_every_item_ticked_or_not(data_dir: Path, kickoff
         "[x] Phones face down — ticked at 09:00",
     ]
     assert "Agreed by the whole room" in markdown  # the step's prompt leads the list
-
-    class Boxes(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__()
-            self.boxes: list[str] = []
-            self.in_section = False
-
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            found = dict(attrs)
-            if tag == "section":
-                self.in_section = found.get("id") == "step-ground-rules"
-            if self.in_section and "box" in (found.get("class") or "").split():
-                self.boxes.append(found.get("aria-label") or "")
-
-    parser = Boxes()
-    parser.feed(to_html(session, kickoff))
-    assert parser.boxes == ["not ticked", "not ticked", "ticked"]
+    boxes = kits.section_of(to_html(session, kickoff), "step-ground-rules").boxes
+    assert boxes == ["not ticked", "not ticked", "ticked"]
 
 
 def test_a_label_with_markup_is_text_in_every_export(data_dir: Path, kickoff: Scenario) -> None:
@@ -228,12 +190,7 @@ async def test_digits_space_and_undo_tick_items_on_screen_and_on_disk(
     data_dir: Path, kickoff: Scenario
 ) -> None:
     sid = seeded(data_dir, kickoff)
-    app = build_app(data_dir, content_dirs=(FOLDER,), clock=Clock())
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, SessionScreen), "the session opens")
-        view = app.screen.query_one(ChecklistView)
-        await until(pilot, lambda: view.has_focus_within, "the list has the focus")
+    async with at_the_step(data_dir, ChecklistView) as (pilot, view):
         assert "0 of 3 ticked" in widget_text(view.query_one("#checklist-progress"))
 
         await pilot.press("3")
@@ -262,15 +219,7 @@ async def test_digits_space_and_undo_tick_items_on_screen_and_on_disk(
 
 async def test_the_room_sees_the_ticks_and_the_count(data_dir: Path, kickoff: Scenario) -> None:
     sid = seeded(data_dir, kickoff, ("inner-voice",))
-    console = Store(data_dir, clock=Clock())
-    console.open_session(sid)
-    audience = build_app(data_dir, content_dirs=(FOLDER,), present=sid)
-    async with audience.run_test(size=(100, 30)) as pilot:
-
-        def room() -> AudienceScreen:
-            assert isinstance(audience.screen, AudienceScreen)
-            return audience.screen
-
+    async with kits.in_the_room(data_dir, sid) as (console, pilot, room):
         await until(pilot, lambda: "1 of 3 ticked" in shown_text(room()), "the room's count")
         assert room().query(ChecklistAudience)
         shown = shown_text(room())
@@ -281,7 +230,6 @@ async def test_the_room_sees_the_ticks_and_the_count(data_dir: Path, kickoff: Sc
         console.set_mark(sid, "ground-rules", "phones", True)
         await until(pilot, lambda: "2 of 3 ticked" in shown_text(room()), "the room follows")
         assert "☑ 3 Phones face down" in shown_text(room())
-    console.close_all()
 
 
 # -- the real terminal -----------------------------------------------------------------------
@@ -295,14 +243,11 @@ KEY_RUNS: list[tuple[list[Key], list[str]]] = [
 """Keys pressed in the checklist step and the items they leave ticked."""
 
 
-@pytest.mark.pty
-@pytest.mark.parametrize("spacing_ms", SPACINGS_MS)
+@at_every_spacing
 def test_every_tick_typed_is_stored_at_any_key_spacing(
     data_dir: Path, kickoff: Scenario, spacing_ms: float
 ) -> None:
-    for keys, meant in KEY_RUNS:
-        sid = seeded(data_dir, kickoff)
-        press_in_session(data_dir, FOLDER, "0 of 3 ticked", keys, spacing_ms)
-        stored = ticked_in(data_dir, sid)
-        assert stored == meant, differs(meant, stored, keys, spacing_ms)
-        Store(data_dir).delete_session(sid)
+    seeds = partial(seeded, data_dir, kickoff)
+    check_runs(
+        KEY_RUNS, spacing_ms, data_dir, FOLDER, "0 of 3 ticked", seeds, partial(ticked_in, data_dir)
+    )

@@ -4,32 +4,30 @@ screens look."""
 
 from __future__ import annotations
 
-import json
-from html.parser import HTMLParser
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
 from textual.widgets import TextArea
 
-from screens.app import build_app
 from screens.audience import AudienceScreen
 from screens.session import SessionScreen
 from screens.steps.dialogue import DialogueAudience, DialogueBox, DialogueView, TurnList, TurnRows
+from tests import kits
 from tests.conftest import Clock
-from tests.harness import SPACINGS_MS, TITLE, Key, differs, press_in_session
-from tests.pilot import room_settles, settle, shown_text, type_text, until, widget_text
-from tests.test_snapshots_audience import NOW
-from workshop.errors import InvalidTranscript, OutOfLimits, PackError
+from tests.harness import TITLE, Key, check_runs
+from tests.kits import FOLDER, at_the_step, console_app, held_open, open_step, section_of, seed
+from tests.pilot import settle, shown_text, type_text, until, widget_text
+from workshop.errors import OutOfLimits
 from workshop.export_html import to_html
 from workshop.export_md import to_markdown
 from workshop.limits import MAX_STATEMENT_CHARS
 from workshop.model import Scenario
-from workshop.scenario import parse_pack
 from workshop.store import Store
 from workshop.transcript import dumps, parse_transcript, to_transcript
 
-FOLDER = Path(__file__).parent / "packs" / "kinds"
 PACK = FOLDER / "dialogue.toml"
 STEP = "meeting"
 CTRL_T = "\x14"
@@ -50,7 +48,7 @@ Stored = tuple[str, str, str, bool, bool, tuple[str, ...], str | None]
 
 @pytest.fixture
 def pack() -> Scenario:
-    return parse_pack(PACK.read_bytes(), PACK.name)
+    return kits.load_pack(PACK)
 
 
 def seeded(
@@ -58,15 +56,11 @@ def seeded(
 ) -> tuple[str, list[str]]:
     """A stored session of `pack` at its dialogue step holding `turns`; its id and the
     turn ids."""
-    store = Store(data_dir, clock=Clock())
-    session = store.create_session(pack, TITLE, "Dana", "Acme", ["Ann Lee", "Bob"])
-    ids = [
-        store.add_turn(session.id, STEP, side, said, thought, private, speaker).id
-        for side, said, thought, private, speaker in turns
-    ]
-    store.go_to_step(session.id, 1)
-    store.close_all()
-    return session.id, ids
+
+    def say(store: Store, session_id: str) -> list[str]:
+        return [store.add_turn(session_id, STEP, *turn).id for turn in turns]
+
+    return seed(data_dir, pack, STEP, say, organisation="Acme", people=["Ann Lee", "Bob"])
 
 
 def stored(data_dir: Path, session_id: str) -> list[Stored]:
@@ -78,20 +72,15 @@ def stored(data_dir: Path, session_id: str) -> list[Stored]:
     ]
 
 
+def side_text(view: DialogueView) -> str:
+    """What the box's label says: whose turn, and whether said or thought."""
+    return widget_text(view.query_one("#dialogue-side"))
+
+
 # -- the pack ------------------------------------------------------------------------------
 
 
-def pack_problems(text: str) -> list[str]:
-    try:
-        parse_pack(text.encode(), "wires.toml")
-    except PackError as error:
-        return error.problems
-    raise AssertionError("the pack was accepted")
-
-
-def line_of(text: str, needle: str) -> int:
-    """The number of the line of `text` holding `needle` (the first)."""
-    return next(n for n, line in enumerate(text.split("\n"), start=1) if needle in line)
+pack_problems = partial(kits.pack_problems, name="wires.toml")
 
 
 def test_a_dialogue_needs_sides_and_takes_only_its_own_fields() -> None:
@@ -99,24 +88,24 @@ def test_a_dialogue_needs_sides_and_takes_only_its_own_fields() -> None:
     sides = 'sides = ["marketing", "it"]\n'
     assert sides in source
     without = source.replace(sides, "")
-    header = line_of(without, f'key = "{STEP}"') - 1
+    header = kits.line_of(without, f'key = "{STEP}"') - 1
     assert pack_problems(without) == [
         f"wires.toml:{header}: step 2 ({STEP}): a dialogue step needs 'sides', "
         'e.g. sides = ["marketing", "it"]'
     ]
     empty = source.replace(sides, "sides = []\n")
     assert pack_problems(empty) == [
-        f"wires.toml:{line_of(empty, 'sides = []')}: step 2 ({STEP}): a dialogue step needs "
+        f"wires.toml:{kits.line_of(empty, 'sides = []')}: step 2 ({STEP}): a dialogue step needs "
         """'sides', e.g. sides = ["marketing", "it"]"""
     ]
     unknown = source.replace(sides, 'sides = ["marketing", "sales"]\n')
     assert pack_problems(unknown) == [
-        f"wires.toml:{line_of(unknown, 'sides = [')}: step 2 ({STEP}): 'sales' is not a side "
+        f"wires.toml:{kits.line_of(unknown, 'sides = [')}: step 2 ({STEP}): 'sales' is not a side "
         "of this pack (sides: marketing, it)"
     ]
     with_scale = source.replace(sides, sides + "scale = 3\n")
     assert pack_problems(with_scale) == [
-        f"wires.toml:{line_of(with_scale, 'scale = 3')}: step 2 ({STEP}): field 'scale' does "
+        f"wires.toml:{kits.line_of(with_scale, 'scale = 3')}: step 2 ({STEP}): field 'scale' does "
         "not apply to a dialogue step (only to: rating)"
     ]
 
@@ -125,10 +114,8 @@ def test_a_dialogue_needs_sides_and_takes_only_its_own_fields() -> None:
 
 
 def test_turns_are_on_disk_with_thought_privacy_reveal_and_tags(
-    data_dir: Path, pack: Scenario
+    data_dir: Path, store: Store, clock: Clock, pack: Scenario
 ) -> None:
-    clock = Clock()
-    store = Store(data_dir, clock=clock)
     session = store.create_session(pack, TITLE)
     hostile = "<b>[red]x[/red]</b> | **no** \u202e\u200b ok"
     first = store.add_turn(session.id, STEP, "marketing", f"  {hostile}\n", "They never listen")
@@ -158,17 +145,15 @@ def test_a_turn_too_long_or_in_the_wrong_step_is_refused_and_nothing_is_written(
     store: Store, pack: Scenario
 ) -> None:
     session = store.create_session(pack, TITLE)
-    path = store.path_of(session.id)
-    before = path.read_bytes()
-    with pytest.raises(OutOfLimits):
-        store.add_turn(session.id, STEP, "it", "x" * (MAX_STATEMENT_CHARS + 1))
-    with pytest.raises(OutOfLimits):
-        store.add_turn(session.id, STEP, "it", "fine", "y" * (MAX_STATEMENT_CHARS + 1))
-    with pytest.raises(ValueError, match="'welcome' is not a dialogue step"):
-        store.add_turn(session.id, "welcome", "it", "fine")
-    with pytest.raises(ValueError, match="'sales' is not a side"):
-        store.add_turn(session.id, STEP, "sales", "fine")
-    assert path.read_bytes() == before
+    with kits.unwritten(store.path_of(session.id)):
+        with pytest.raises(OutOfLimits):
+            store.add_turn(session.id, STEP, "it", "x" * (MAX_STATEMENT_CHARS + 1))
+        with pytest.raises(OutOfLimits):
+            store.add_turn(session.id, STEP, "it", "fine", "y" * (MAX_STATEMENT_CHARS + 1))
+        with pytest.raises(ValueError, match="'welcome' is not a dialogue step"):
+            store.add_turn(session.id, "welcome", "it", "fine")
+        with pytest.raises(ValueError, match="'sales' is not a side"):
+            store.add_turn(session.id, STEP, "sales", "fine")
 
 
 # -- the transcripts -----------------------------------------------------------------------
@@ -203,73 +188,17 @@ def test_a_null_thought_that_is_not_private_is_refused_by_path(
 ) -> None:
     sid, _ = seeded(data_dir, pack, TURNS)
     doc = to_transcript(Store(data_dir).load_session(sid))
-    forged = json.loads(json.dumps(doc))
-    forged["turns"][0]["thought"] = None
-    with pytest.raises(InvalidTranscript, match=r"turns\[0\]\.thought: is null"):
-        parse_transcript(dumps(forged).encode(), "wires.json")
-
-
-def markdown_table(markdown: str, heading: str) -> list[list[str]]:
-    """The cells of the first table under `heading`, row by row (header first)."""
-    tokens = MarkdownIt().enable("table").parse(markdown)
-    start = next(i for i, t in enumerate(tokens) if t.type == "inline" and t.content == heading)
-    rows: list[list[str]] = []
-    row: list[str] | None = None
-    for token in tokens[start:]:
-        if token.type == "heading_open" and rows:
-            break
-        if token.type == "tr_open":
-            row = []
-        elif token.type == "tr_close" and row is not None:
-            rows.append(row)
-            row = None
-        elif token.type == "inline" and row is not None:
-            row.append(token.content)
-        if token.type == "table_close":
-            break
-    return rows
-
-
-class Cells(HTMLParser):
-    """The text of each cell of the tables in one <section>, row by row."""
-
-    def __init__(self, section: str) -> None:
-        super().__init__()
-        self.section = section
-        self.inside = False
-        self.rows: list[list[str]] = []
-        self.cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "section":
-            self.inside = dict(attrs).get("id") == self.section
-        if not self.inside:
-            return
-        if tag == "tr":
-            self.rows.append([])
-        elif tag in ("td", "th"):
-            self.cell = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self.cell is not None and self.rows:
-            self.rows[-1].append("".join(self.cell))
-            self.cell = None
-        elif tag == "section":
-            self.inside = False
-
-    def handle_data(self, data: str) -> None:
-        if self.cell is not None:
-            self.cell.append(data)
+    null = r"turns\[0\]\.thought: is null"
+    kits.refused(doc, lambda forged: forged["turns"][0].update(thought=None), null, "wires.json")
 
 
 def test_markdown_and_html_show_said_and_thought_in_two_columns(
     data_dir: Path, pack: Scenario
 ) -> None:
     sid, ids = seeded(data_dir, pack, TURNS)
-    store = Store(data_dir, clock=Clock())
-    store.open_session(sid)
-    store.set_turn_tags(sid, ids[0], ("roles",))
-    session = store.session(sid)
+    with held_open(data_dir, sid) as store:
+        store.set_turn_tags(sid, ids[0], ("roles",))
+        session = store.session(sid)
     expected = [
         ["Side", "Said", "Thought"],
         ["Venus", TURNS[0][1], f"{TURNS[0][2]}  #Roles"],
@@ -279,23 +208,19 @@ def test_markdown_and_html_show_said_and_thought_in_two_columns(
     markdown = to_markdown(session, pack)
     assert SECRET not in markdown
     assert "What is said, and what is thought" in markdown  # the prompt leads the part
-    rows = markdown_table(markdown, "The meeting")
+    rows = kits.markdown_table(markdown, "The meeting")
     assert [[cell.replace("\\", "") for cell in row] for row in rows] == expected
     html = to_html(session, pack)
     assert SECRET not in html
-    cells = Cells(f"step-{STEP}")
-    cells.feed(html)
-    assert cells.rows == expected
+    assert section_of(html, f"step-{STEP}").rows == expected
     # Asked for, the private thought is there, marked as such.
-    cells = Cells(f"step-{STEP}")
-    cells.feed(to_html(session, pack, include_private=True))
-    assert cells.rows[2] == ["Mars · Bob", TURNS[1][1], f"{TURNS[1][2]} (private)"]
-    store.close_all()
+    rows = section_of(to_html(session, pack, include_private=True), f"step-{STEP}").rows
+    assert rows[2] == ["Mars · Bob", TURNS[1][1], f"{TURNS[1][2]} (private)"]
     # Nothing said: the part says so, with no table.
     empty, _ = seeded(data_dir, pack)
     markdown = to_markdown(Store(data_dir).load_session(empty), pack)
     assert "*Nothing was said.*" in markdown
-    assert markdown_table(markdown, "The meeting") == []
+    assert kits.markdown_table(markdown, "The meeting") == []
 
 
 def test_hostile_turns_are_text_in_every_export(data_dir: Path, pack: Scenario) -> None:
@@ -304,10 +229,8 @@ def test_hostile_turns_are_text_in_every_export(data_dir: Path, pack: Scenario) 
     session = Store(data_dir).load_session(sid)
     html = to_html(session, pack)
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    cells = Cells(f"step-{STEP}")
-    cells.feed(html)
-    assert cells.rows[1] == ["Mars", hostile, hostile]
-    rows = markdown_table(to_markdown(session, pack), "The meeting")
+    assert section_of(html, f"step-{STEP}").rows[1] == ["Mars", hostile, hostile]
+    rows = kits.markdown_table(to_markdown(session, pack), "The meeting")
     assert len(rows) == 2 and len(rows[1]) == 3  # the pipes did not make more cells
     rendered = MarkdownIt().enable("table").render(to_markdown(session, pack))
     part = rendered[rendered.index("<h2>The meeting</h2>") :]
@@ -320,25 +243,11 @@ def test_hostile_turns_are_text_in_every_export(data_dir: Path, pack: Scenario) 
 # -- the console (Pilot) ---------------------------------------------------------------------
 
 
-async def open_step(pilot, app) -> DialogueView:
-    await pilot.press("enter")
-    await until(pilot, lambda: isinstance(app.screen, SessionScreen), "the session opens")
-    view = app.screen.query_one(DialogueView)
-    await until(pilot, lambda: view.query_one(DialogueBox).has_focus, "the box has the focus")
-    return view
-
-
-def side_text(view: DialogueView) -> str:
-    return widget_text(view.query_one("#dialogue-side"))
-
-
 async def test_typing_turns_and_thoughts_stores_them_as_typed(
     data_dir: Path, pack: Scenario
 ) -> None:
     sid, _ = seeded(data_dir, pack)
-    app = build_app(data_dir, content_dirs=(FOLDER,), clock=Clock())
-    async with app.run_test(size=(100, 30)) as pilot:
-        view = await open_step(pilot, app)
+    async with at_the_step(data_dir, DialogueView, DialogueBox) as (pilot, view):
         box = view.query_one(DialogueBox)
         assert side_text(view) == "Venus says ▸"
         await type_text(pilot, "We need the CRM live by March")
@@ -399,9 +308,9 @@ async def test_typing_turns_and_thoughts_stores_them_as_typed(
         # The keys of every step work while typing; what was typed stays in the box.
         await type_text(pilot, "half a turn")
         await pilot.press("pagedown")
-        assert isinstance(app.screen, SessionScreen) and app.screen.step.key == "wrap"
+        assert isinstance(pilot.app.screen, SessionScreen) and pilot.app.screen.step.key == "wrap"
         await pilot.press("pageup")
-        assert app.screen.step.key == STEP and box.text == "half a turn"
+        assert pilot.app.screen.step.key == STEP and box.text == "half a turn"
         assert len(stored(data_dir, sid)) == 3
 
 
@@ -409,9 +318,7 @@ async def test_a_selected_turn_is_edited_made_private_revealed_tagged_deleted_an
     data_dir: Path, pack: Scenario
 ) -> None:
     sid, ids = seeded(data_dir, pack, TURNS)
-    app = build_app(data_dir, content_dirs=(FOLDER,), clock=Clock())
-    async with app.run_test(size=(100, 30)) as pilot:
-        view = await open_step(pilot, app)
+    async with at_the_step(data_dir, DialogueView, DialogueBox) as (pilot, view):
         turns = view.query_one(TurnList)
         box = view.query_one(DialogueBox)
         await pilot.press("escape")  # the list, on the newest turn
@@ -477,15 +384,8 @@ async def test_the_room_sees_a_thought_once_revealed_and_never_a_private_one(
     data_dir: Path, pack: Scenario
 ) -> None:
     sid, ids = seeded(data_dir, pack, TURNS)
-    console = Store(data_dir, clock=Clock())
-    console.open_session(sid)
-    audience = build_app(data_dir, content_dirs=(FOLDER,), present=sid)
-    async with audience.run_test(size=(100, 30)) as pilot:
-
-        def room() -> AudienceScreen:
-            assert isinstance(audience.screen, AudienceScreen)
-            return audience.screen
-
+    async with kits.in_the_room(data_dir, sid) as (console, pilot, room):
+        audience = pilot.app
         await until(pilot, lambda: "3 turns" in shown_text(room()), "the room's turns")
         assert room().query(DialogueAudience)
         said = [
@@ -505,16 +405,16 @@ async def test_the_room_sees_a_thought_once_revealed_and_never_a_private_one(
 
         # A hand-edited file claiming the private thought revealed still keeps it hidden.
         console.close_all()
-        path = data_dir / "sessions" / f"{sid}.json"
-        data = json.loads(path.read_text("utf-8"))
-        for doc in data["turns"].values():
-            doc["revealed"] = True
-        data["turns"][str(len(data["turns"]))]["thought"] = "Newly revealed"
-        path.write_text(json.dumps(data), "utf-8")
+
+        def forge(data: dict[str, Any]) -> None:
+            for doc in data["turns"].values():
+                doc["revealed"] = True
+            data["turns"][str(len(data["turns"]))]["thought"] = "Newly revealed"
+
+        kits.hand_edit(data_dir, sid, forge)
         console.open_session(sid)
         await until(pilot, lambda: "Newly revealed" in room_turns(room())[2], "the file re-read")
         assert SECRET not in room_rows(room()) and SECRET not in audience.export_screenshot()
-    console.close_all()
 
 
 # -- the real terminal -----------------------------------------------------------------------
@@ -572,17 +472,16 @@ and t types its thought; Escape selects the newest, "three", e and "!" edit it; 
 d deletes "three!" and ctrl+z brings it back."""
 
 
-@pytest.mark.pty
-@pytest.mark.parametrize("spacing_ms", SPACINGS_MS)
+@kits.at_every_spacing
 def test_every_turn_typed_is_stored_at_any_key_spacing(
     data_dir: Path, pack: Scenario, spacing_ms: float
 ) -> None:
-    for keys, meant in KEY_RUNS:
-        sid, _ = seeded(data_dir, pack)
-        press_in_session(data_dir, FOLDER, "Venus says", keys, spacing_ms)
-        found = stored(data_dir, sid)
-        assert found == meant, differs(meant, found, keys, spacing_ms)
-        Store(data_dir).delete_session(sid)
+    def seeds() -> str:
+        return seeded(data_dir, pack)[0]
+
+    check_runs(
+        KEY_RUNS, spacing_ms, data_dir, FOLDER, "Venus says", seeds, partial(stored, data_dir)
+    )
 
 
 # -- how it looks ----------------------------------------------------------------------------
@@ -593,27 +492,24 @@ def snapshot_session(data_dir: Path, pack: Scenario) -> tuple[Path, str, list[st
     at the dialogue step: three turns, the first thought revealed and tagged, the second
     private."""
     sid, ids = seeded(data_dir, pack, TURNS)
-    store = Store(data_dir, clock=Clock())
-    store.open_session(sid)
-    store.set_turn_tags(sid, ids[0], ("roles",))
-    store.reveal_thoughts(sid, ids)
-    store.close_all()
+    with held_open(data_dir, sid) as store:
+        store.set_turn_tags(sid, ids[0], ("roles",))
+        store.reveal_thoughts(sid, ids)
     return data_dir, sid, ids
 
 
 class TestDialogueLooks:
     """The console and the room's view at 80×24 and 100×30."""
 
-    @pytest.mark.parametrize("size", [(80, 24), (100, 30)], ids=["80x24", "100x30"])
+    @kits.TWO_SIZES
     def test_console(
         self, snap_compare, data_dir: Path, pack: Scenario, size: tuple[int, int]
     ) -> None:
         snapshot_session(data_dir, pack)
-        app = build_app(data_dir, content_dirs=(FOLDER,), clock=Clock())
-        app.store.monotonic = lambda: 1000.0
+        app = console_app(data_dir, still=True)
 
         async def run_before(pilot) -> None:
-            view = await open_step(pilot, pilot.app)
+            view = await open_step(pilot, DialogueView, DialogueBox)
             await pilot.press("tab")
             await type_text(pilot, "Then let us")
             view.query_one(TextArea).cursor_blink = False
@@ -621,21 +517,11 @@ class TestDialogueLooks:
 
         assert snap_compare(app, terminal_size=size, run_before=run_before)
 
-    @pytest.mark.parametrize("size", [(80, 24), (100, 30)], ids=["80x24", "100x30"])
+    @kits.TWO_SIZES
     def test_room(
         self, snap_compare, data_dir: Path, pack: Scenario, size: tuple[int, int]
     ) -> None:
         _, sid, _ = snapshot_session(data_dir, pack)
-        console = Store(data_dir, clock=Clock())
-        console.open_session(sid)
-        app = build_app(data_dir, content_dirs=(FOLDER,), present=sid)
-        app.store.clock = lambda: NOW
-        app.store.monotonic = lambda: 1000.0
-        try:
-
-            async def run_before(pilot) -> None:
-                await room_settles(pilot, "show", STEP)
-
-            assert snap_compare(app, terminal_size=size, run_before=run_before)
-        finally:
-            console.close_all()
+        with held_open(data_dir, sid):
+            app = kits.room_app(data_dir, sid, still=True)
+            assert snap_compare(app, terminal_size=size, run_before=kits.room_at(STEP))

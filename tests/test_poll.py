@@ -3,23 +3,19 @@ and the room's view, the keys in a real terminal at every spacing, and snapshots
 
 from __future__ import annotations
 
-import json
-import shutil
-from html.parser import HTMLParser
+from functools import partial
 from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
 
-from screens.app import build_app
-from screens.audience import AudienceScreen
-from screens.session import SessionScreen
 from screens.steps.poll import PollAudience, PollRow, PollView
+from tests import kits
 from tests.conftest import Clock
-from tests.harness import SPACINGS_MS, TITLE, Key, differs, press_in_session
+from tests.harness import TITLE, Key, check_runs
+from tests.kits import FOLDER, at_the_step, console_app, held_open, open_step, section_of, seed
 from tests.pilot import room_settles, settle, shown_text, until, widget_text
-from tests.test_snapshots_audience import NOW
-from workshop.errors import InvalidTranscript, OutOfLimits, PackError
+from workshop.errors import OutOfLimits
 from workshop.export_html import to_html
 from workshop.export_md import to_markdown
 from workshop.model import KeyLabel, Scenario
@@ -27,21 +23,18 @@ from workshop.scenario import parse_pack
 from workshop.store import Store
 from workshop.transcript import dumps, parse_transcript, to_transcript
 
-FOLDER = Path(__file__).parent / "packs" / "kinds"
 PACK = FOLDER / "poll.toml"
-STEPS = ("mood", "gap", "actions", "priorities", "wrap")
 OPTIONS = ("calm", "busy", "chaos")
 ACTIONS = (
     "IT sends one person, rotating monthly",
     "A ten-minute call before each team meeting",
     "Shared definition of done",
 )
-SNAPSHOT_DATA = Path("/tmp/workshop-snapshots-poll")
 
 
 @pytest.fixture
 def pulse() -> Scenario:
-    return parse_pack(PACK.read_bytes(), PACK.name)
+    return kits.load_pack(PACK)
 
 
 def seeded(
@@ -54,15 +47,14 @@ def seeded(
 ) -> str:
     """A stored session of `pack` at `step`, with `actions` agreed in the agree step and
     `counts` (item → hands) in that step; its id. An item "#n" is the n-th action."""
-    store = Store(data_dir, clock=Clock())
-    session = store.create_session(pack, TITLE, "Dana", participants=people)
-    ids = [store.add_agreement(session.id, text, step="actions").id for text in actions]
-    for item, count in (counts or {}).items():
-        key = ids[int(item[1:])] if item.startswith("#") else item
-        store.set_mark(session.id, step, key, True, count=count)
-    store.go_to_step(session.id, STEPS.index(step))
-    store.close_all()
-    return session.id
+
+    def count(store: Store, session_id: str) -> None:
+        ids = [store.add_agreement(session_id, text, step="actions").id for text in actions]
+        for item, hands in (counts or {}).items():
+            key = ids[int(item[1:])] if item.startswith("#") else item
+            store.set_mark(session_id, step, key, True, count=hands)
+
+    return seed(data_dir, pack, step, count, people=people)[0]
 
 
 def counts_in(data_dir: Path, session_id: str, step: str) -> dict[str, int]:
@@ -75,12 +67,8 @@ def counts_in(data_dir: Path, session_id: str, step: str) -> dict[str, int]:
 # -- the pack ------------------------------------------------------------------------------
 
 
-def pack_problems(text: str) -> list[str]:
-    try:
-        parse_pack(text.encode(), "pulse.toml")
-    except PackError as error:
-        return error.problems
-    raise AssertionError("the pack was accepted")
+pack_problems = partial(kits.pack_problems, name="pulse.toml")
+refused = partial(kits.refused, name="pulse.json")
 
 
 def test_the_three_polls_of_the_pack_load(pulse: Scenario) -> None:
@@ -176,21 +164,19 @@ def test_a_count_the_poll_cannot_hold_is_refused_and_nothing_is_written(
     session = store.create_session(pulse, TITLE)
     elsewhere = store.add_agreement(session.id, "Made in no agree step", step=None)
     later = store.add_agreement(session.id, "Made in the wrap-up", step="wrap")
-    path = store.path_of(session.id)
-    before = path.read_bytes()
-    with pytest.raises(OutOfLimits, match="'roles' is not an option of poll step 'mood'"):
-        store.set_mark(session.id, "mood", "roles", True, count=1)
-    with pytest.raises(OutOfLimits, match="'calm' is not an option of poll step 'gap'"):
-        store.set_mark(session.id, "gap", "calm", True, count=1)
-    with pytest.raises(OutOfLimits, match="'calm' is not an agreement of an agree step before"):
-        store.set_mark(session.id, "priorities", "calm", True, count=1)
-    with pytest.raises(OutOfLimits, match="is not an agreement of an agree step before poll"):
-        store.set_mark(session.id, "priorities", later.id, True, count=1)
-    with pytest.raises(OutOfLimits, match="A count is from 0 to 500, not 501"):
-        store.set_mark(session.id, "mood", "calm", True, count=501)
-    with pytest.raises(OutOfLimits, match="a poll's count has no value"):
-        store.set_mark(session.id, "mood", "calm", True, "twelve", count=12)
-    assert path.read_bytes() == before
+    with kits.unwritten(store.path_of(session.id)):
+        with pytest.raises(OutOfLimits, match="'roles' is not an option of poll step 'mood'"):
+            store.set_mark(session.id, "mood", "roles", True, count=1)
+        with pytest.raises(OutOfLimits, match="'calm' is not an option of poll step 'gap'"):
+            store.set_mark(session.id, "gap", "calm", True, count=1)
+        with pytest.raises(OutOfLimits, match="'calm' is not an agreement of an agree step before"):
+            store.set_mark(session.id, "priorities", "calm", True, count=1)
+        with pytest.raises(OutOfLimits, match="is not an agreement of an agree step before poll"):
+            store.set_mark(session.id, "priorities", later.id, True, count=1)
+        with pytest.raises(OutOfLimits, match="A count is from 0 to 500, not 501"):
+            store.set_mark(session.id, "mood", "calm", True, count=501)
+        with pytest.raises(OutOfLimits, match="a poll's count has no value"):
+            store.set_mark(session.id, "mood", "calm", True, "twelve", count=12)
     # An agreement with no step (a file older than the field) counts for the agree step.
     assert store.set_mark(session.id, "priorities", elsewhere.id, True, count=2) is not None
 
@@ -199,27 +185,21 @@ def test_deleting_an_agreement_takes_its_dots_and_undo_brings_them_back(
     data_dir: Path, pulse: Scenario
 ) -> None:
     sid = seeded(data_dir, pulse, "priorities", {"#0": 5, "#1": 2}, ACTIONS[:2])
-    store = Store(data_dir, clock=Clock())
-    session = store.open_session(sid)
-    first = session.agreements[0]
-    store.delete_agreement(sid, first.id)
-    assert counts_in(data_dir, sid, "priorities") == {"#0": 2}  # the file stays readable
-    store.restore_agreement(sid, first)
-    assert counts_in(data_dir, sid, "priorities") == {"#1": 2, "#0": 5}
-    store.close_all()
+    with held_open(data_dir, sid) as store:
+        first = store.session(sid).agreements[0]
+        store.delete_agreement(sid, first.id)
+        assert counts_in(data_dir, sid, "priorities") == {"#0": 2}  # the file stays readable
+        store.restore_agreement(sid, first)
+        assert counts_in(data_dir, sid, "priorities") == {"#1": 2, "#0": 5}
 
 
 def test_a_hand_edited_count_makes_the_file_a_named_problem_not_a_crash(
     data_dir: Path, pulse: Scenario
 ) -> None:
     sid = seeded(data_dir, pulse, counts={"calm": 3})
-    path = data_dir / "sessions" / f"{sid}.json"
-    data = json.loads(path.read_text("utf-8"))
-    data["marks"]["1"]["count"] = 9000
-    path.write_text(json.dumps(data), "utf-8")
-    summaries, damaged = Store(data_dir).list_sessions()
-    assert summaries == [] and [d.name for d in damaged] == [path.name]
-    assert "marks[1].count: must be a whole number from 0 to 500" in damaged[0].problem
+    path = kits.hand_edit(data_dir, sid, lambda data: data["marks"]["1"].update(count=9000))
+    problem = kits.only_damaged(data_dir, path)
+    assert "marks[1].count: must be a whole number from 0 to 500" in problem
 
 
 # -- the transcripts -----------------------------------------------------------------------
@@ -229,12 +209,10 @@ def test_the_json_digest_ranks_the_options_and_is_checked_on_import(
     data_dir: Path, pulse: Scenario
 ) -> None:
     sid = seeded(data_dir, pulse, "priorities", {"#2": 4, "#0": 4, "#1": 9}, ACTIONS)
-    store = Store(data_dir, clock=Clock())
-    store.open_session(sid)
-    store.set_mark(sid, "mood", "chaos", True, count=3)
-    store.set_mark(sid, "mood", "calm", True, count=3)
-    store.set_mark(sid, "gap", "roles", True, count=1)
-    store.close_all()
+    with held_open(data_dir, sid) as store:
+        store.set_mark(sid, "mood", "chaos", True, count=3)
+        store.set_mark(sid, "mood", "calm", True, count=3)
+        store.set_mark(sid, "gap", "roles", True, count=1)
     session = Store(data_dir).load_session(sid)
     doc = to_transcript(session)
     ids = [ag.id for ag in session.agreements]
@@ -261,61 +239,14 @@ def test_the_json_digest_ranks_the_options_and_is_checked_on_import(
     assert back.marks == session.marks and back.steps == session.steps
     assert dumps(to_transcript(back)) == dumps(doc)
 
-    tampered = json.loads(json.dumps(doc))
-    tampered["summary"]["steps"]["mood"]["options"][0]["count"] = 30
-    with pytest.raises(InvalidTranscript, match=r"summary\.steps\.mood: does not match"):
-        parse_transcript(dumps(tampered).encode(), "pulse.json")
-    wrong = json.loads(json.dumps(doc))
-    wrong["marks"][0]["item"] = "not-an-agreement"
-    with pytest.raises(InvalidTranscript, match=r"marks\[0\]: 'not-an-agreement' is not an"):
-        parse_transcript(dumps(wrong).encode(), "pulse.json")
-    too_many = json.loads(json.dumps(doc))
-    too_many["marks"][-1]["count"] = 501
-    with pytest.raises(
-        InvalidTranscript, match=r"marks\[5\]\.count: must be a whole number from 0 to 500"
-    ):
-        parse_transcript(dumps(too_many).encode(), "pulse.json")
-
-
-def rankings(html: str) -> dict[str, list[list[str]]]:
-    """The rows of each ranking table of `html` (its cells' text), by section id."""
-
-    class Ranking(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__()
-            self.found: dict[str, list[list[str]]] = {}
-            self.section = ""
-            self.inside = False
-            self.row: list[str] | None = None
-
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            found = dict(attrs)
-            if tag == "section":
-                self.section = found.get("id") or ""
-            elif tag == "table" and found.get("class") == "ranking":
-                self.inside = True
-                self.found[self.section] = []
-            elif tag == "tbody" and self.inside:
-                self.row = None
-            elif tag == "tr" and self.inside:
-                self.row = []
-            elif tag == "td" and self.row is not None:
-                self.row.append("")
-
-        def handle_endtag(self, tag: str) -> None:
-            if tag == "table":
-                self.inside = False
-            elif tag == "tr" and self.row:
-                self.found[self.section].append(self.row)
-                self.row = None
-
-        def handle_data(self, data: str) -> None:
-            if self.row:
-                self.row[-1] += data
-
-    parser = Ranking()
-    parser.feed(html)
-    return parser.found
+    tampered = r"summary\.steps\.mood: does not match"
+    refused(
+        doc, lambda bad: bad["summary"]["steps"]["mood"]["options"][0].update(count=30), tampered
+    )
+    wrong = r"marks\[0\]: 'not-an-agreement' is not an"
+    refused(doc, lambda bad: bad["marks"][0].update(item="not-an-agreement"), wrong)
+    too_many = r"marks\[5\]\.count: must be a whole number from 0 to 500"
+    refused(doc, lambda bad: bad["marks"][-1].update(count=501), too_many)
 
 
 def test_markdown_and_html_rank_the_options_under_the_question(
@@ -325,8 +256,7 @@ def test_markdown_and_html_rank_the_options_under_the_question(
     session = Store(data_dir).load_session(sid)
     markdown = to_markdown(session, pulse)
     tokens = MarkdownIt().enable("table").parse(markdown)
-    headings = [t.content for i, t in enumerate(tokens) if tokens[i - 1].type == "heading_open"]
-    assert {"Mood", "Biggest gap", "Priorities"} <= set(headings)
+    assert {"Mood", "Biggest gap", "Priorities"} <= set(kits.markdown_headings(markdown))
     assert "Which actions matter most? (3 dots each)" in markdown
     assert "How did the roll-out sprint feel?" in markdown
     cells = [t.content for t in tokens if t.type == "inline"]
@@ -337,13 +267,15 @@ def test_markdown_and_html_rank_the_options_under_the_question(
         *("2", ACTIONS[2], "1", "█" * 3),
         *("3", ACTIONS[0], "0", ""),
     ]
-    found = rankings(to_html(session, pulse))
-    assert [row[:3] for row in found["step-priorities"]] == [
+    html = to_html(session, pulse)
+    priorities = section_of(html, "step-priorities", "ranking").rows[1:]  # after the header
+    gap = section_of(html, "step-gap", "ranking").rows[1:]
+    assert [row[:3] for row in priorities] == [
         ["1", ACTIONS[1], "6"],
         ["2", ACTIONS[2], "1"],
         ["3", ACTIONS[0], "0"],
     ]
-    assert [row[1] for row in found["step-gap"]] == ["Roles", "Goals", "Procedures"]
+    assert [row[1] for row in gap] == ["Roles", "Goals", "Procedures"]
 
 
 def test_without_the_pack_the_report_still_ranks_and_a_vote_without_actions_says_so(
@@ -384,21 +316,11 @@ def option_lines(view: PollView) -> list[str]:
     ]
 
 
-async def open_poll(pilot, app) -> PollView:
-    await pilot.press("enter")
-    await until(pilot, lambda: isinstance(app.screen, SessionScreen), "the session opens")
-    view = app.screen.query_one(PollView)
-    await until(pilot, lambda: view.has_focus_within, "the options have the focus")
-    return view
-
-
 async def test_digits_plus_minus_backspace_and_undo_count_hands(
     data_dir: Path, pulse: Scenario
 ) -> None:
     sid = seeded(data_dir, pulse, people=["Ann", "Bob", "Cy"])
-    app = build_app(data_dir, content_dirs=(FOLDER,), clock=Clock())
-    async with app.run_test(size=(100, 30)) as pilot:
-        view = await open_poll(pilot, app)
+    async with at_the_step(data_dir, PollView) as (pilot, view):
         assert "How did the roll-out sprint feel?" in widget_text(view.query_one("#poll-question"))
         assert widget_text(view.query_one("#poll-total")) == (
             "Total: 0 of 3 hands (3 people × 1 hand)"
@@ -454,9 +376,7 @@ async def test_a_dot_vote_lists_the_agreements_and_counts_dots(
     data_dir: Path, pulse: Scenario
 ) -> None:
     sid = seeded(data_dir, pulse, "priorities", actions=ACTIONS[:2])
-    app = build_app(data_dir, content_dirs=(FOLDER,), clock=Clock())
-    async with app.run_test(size=(100, 30)) as pilot:
-        view = await open_poll(pilot, app)
+    async with at_the_step(data_dir, PollView) as (pilot, view):
         assert option_lines(view)[::2] == list(ACTIONS[:2])
         assert not view.query_one("#poll-empty").display
         await pilot.press("3", "down", "plus")
@@ -465,7 +385,7 @@ async def test_a_dot_vote_lists_the_agreements_and_counts_dots(
         # A new agreement made meanwhile in the agree step shows when the poll is back.
         await pilot.press("pageup")
         await until(pilot, lambda: not view.display, "the agree step is shown")
-        app.screen.editor.add_agreement(ACTIONS[2], step="actions")
+        pilot.app.screen.editor.add_agreement(ACTIONS[2], step="actions")
         await pilot.press("pagedown")
         await until(pilot, lambda: len(view.choices) == 3, "the new agreement is listed")
         await pilot.press("down", "down")
@@ -482,9 +402,7 @@ async def test_a_dot_vote_without_agreements_says_where_to_make_them(
     data_dir: Path, pulse: Scenario
 ) -> None:
     sid = seeded(data_dir, pulse, "priorities")
-    app = build_app(data_dir, content_dirs=(FOLDER,), clock=Clock())
-    async with app.run_test(size=(100, 30)) as pilot:
-        view = await open_poll(pilot, app)
+    async with at_the_step(data_dir, PollView) as (pilot, view):
         empty = view.query_one("#poll-empty")
         assert empty.display
         assert "make them in 'Actions' first (PageUp)" in widget_text(empty)
@@ -496,15 +414,7 @@ async def test_the_room_sees_the_question_and_the_ranking_live(
     data_dir: Path, pulse: Scenario
 ) -> None:
     sid = seeded(data_dir, pulse, "priorities", {"#1": 2}, ACTIONS)
-    console = Store(data_dir, clock=Clock())
-    console.open_session(sid)
-    audience = build_app(data_dir, content_dirs=(FOLDER,), present=sid)
-    async with audience.run_test(size=(100, 30)) as pilot:
-
-        def room() -> AudienceScreen:
-            assert isinstance(audience.screen, AudienceScreen)
-            return audience.screen
-
+    async with kits.in_the_room(data_dir, sid) as (console, pilot, room):
         await until(pilot, lambda: "2 dots in all" in shown_text(room()), "the room's total")
         view = room().query_one(PollAudience)
         shown = shown_text(room())
@@ -518,7 +428,6 @@ async def test_the_room_sees_the_question_and_the_ranking_live(
         await until(pilot, lambda: "7 dots in all" in shown_text(room()), "the room follows")
         assert [label for label, _ in ranking.rows] == [ACTIONS[2], ACTIONS[1], ACTIONS[0]]
         assert ranking.counts() == [5, 2, 0]
-    console.close_all()
 
 
 # -- the real terminal -----------------------------------------------------------------------
@@ -536,81 +445,65 @@ KEY_RUNS: list[tuple[list[Key], dict[str, int]]] = [
 """Keys pressed in the first poll step and the counts they leave stored."""
 
 
-@pytest.mark.pty
-@pytest.mark.parametrize("spacing_ms", SPACINGS_MS)
+@kits.at_every_spacing
 def test_every_count_typed_is_stored_at_any_key_spacing(
     data_dir: Path, pulse: Scenario, spacing_ms: float
 ) -> None:
-    for keys, meant in KEY_RUNS:
-        sid = seeded(data_dir, pulse)
-        press_in_session(data_dir, FOLDER, "Total: 0 hands", keys, spacing_ms)
-        stored = counts_in(data_dir, sid, "mood")
-        assert stored == meant, differs(meant, stored, keys, spacing_ms)
-        Store(data_dir).delete_session(sid)
+    def counted(session_id: str) -> dict[str, int]:
+        return counts_in(data_dir, session_id, "mood")
+
+    seeds = partial(seeded, data_dir, pulse)
+    check_runs(KEY_RUNS, spacing_ms, data_dir, FOLDER, "Total: 0 hands", seeds, counted)
 
 
 # -- snapshots -------------------------------------------------------------------------------
 
 
-SIZES = [(80, 24), (100, 30)]
 TYPED = {"mood": "3", "priorities": "7"}
 """The count typed on the second option before each console snapshot: 4 of 4 hands, 12 of
 12 dots."""
-SIZE_IDS = ["80x24", "100x30"]
 
 
-def snapshot_session(name: str, step: str) -> tuple[Path, str]:
-    """A fixed data dir holding one session at `step` with counts in every poll."""
-    data_dir = SNAPSHOT_DATA / name
-    shutil.rmtree(data_dir, ignore_errors=True)
-    pack = parse_pack(PACK.read_bytes(), PACK.name)
-    store = Store(data_dir, clock=Clock())
-    store.monotonic = lambda: 0.0
-    session = store.create_session(pack, TITLE, "Dana", "Acme", ["Ann", "Bob", "Cy", "Di"])
-    ids = [store.add_agreement(session.id, text, step="actions").id for text in ACTIONS]
-    for item, count in (("calm", 1), ("busy", 2)):
-        store.set_mark(session.id, "mood", item, True, count=count)
-    for item, count in ((ids[0], 3), (ids[1], 6), (ids[2], 2)):
-        store.set_mark(session.id, "priorities", item, True, count=count)
-    store.go_to_step(session.id, STEPS.index(step))
-    store.close_all()
-    return data_dir, session.id
+def snapshot_session(data_dir: Path, step: str) -> tuple[Path, str]:
+    """`data_dir` (the test's own: no path is drawn on these screens) holding one session
+    at `step` with counts in every poll."""
+
+    def count(store: Store, session_id: str) -> None:
+        ids = [store.add_agreement(session_id, text, step="actions").id for text in ACTIONS]
+        for item, hands in (("calm", 1), ("busy", 2)):
+            store.set_mark(session_id, "mood", item, True, count=hands)
+        for item, hands in ((ids[0], 3), (ids[1], 6), (ids[2], 2)):
+            store.set_mark(session_id, "priorities", item, True, count=hands)
+
+    people = ["Ann", "Bob", "Cy", "Di"]
+    pack = kits.load_pack(PACK)
+    sid, _ = seed(data_dir, pack, step, count, organisation="Acme", people=people, still=True)
+    return data_dir, sid
 
 
 class TestPollSnapshots:
     """The console and the room's view of a poll and a dot-vote, at two sizes."""
 
-    @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+    @kits.TWO_SIZES
     @pytest.mark.parametrize("step", ["mood", "priorities"])
-    def test_console(self, snap_compare, step: str, size: tuple[int, int]) -> None:
-        data_dir, _ = snapshot_session(f"console-{step}-{size[0]}", step)
-        app = build_app(data_dir, content_dirs=(FOLDER,), clock=Clock())
-        app.store.monotonic = lambda: 1000.0
+    def test_console(self, snap_compare, tmp_path: Path, step: str, size: tuple[int, int]) -> None:
+        data_dir, _ = snapshot_session(tmp_path / f"console-{step}-{size[0]}", step)
+        app = console_app(data_dir, still=True)
 
         async def run_before(pilot) -> None:
-            await pilot.press("enter")
-            await until(pilot, lambda: isinstance(pilot.app.screen, SessionScreen), "opened")
-            view = pilot.app.screen.query_one(PollView)
-            await until(pilot, lambda: view.has_focus_within, "the options have the focus")
+            await open_step(pilot, PollView)
             await pilot.press("down", TYPED[step])  # the count being typed stands out
             await settle(pilot, lambda: True, "settled")
 
         assert snap_compare(app, terminal_size=size, run_before=run_before)
 
-    @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+    @kits.TWO_SIZES
     @pytest.mark.parametrize("step", ["mood", "priorities"])
-    def test_audience(self, snap_compare, step: str, size: tuple[int, int]) -> None:
-        data_dir, sid = snapshot_session(f"audience-{step}-{size[0]}", step)
-        console = Store(data_dir, clock=Clock())
-        console.monotonic = lambda: 0.0
-        console.open_session(sid)
-        try:
-            app = build_app(data_dir, content_dirs=(FOLDER,), present=sid)
-            app.store.clock = lambda: NOW
-            app.store.monotonic = lambda: 1000.0
+    def test_audience(self, snap_compare, tmp_path: Path, step: str, size: tuple[int, int]) -> None:
+        data_dir, sid = snapshot_session(tmp_path / f"audience-{step}-{size[0]}", step)
+        with held_open(data_dir, sid, still=True):
+            app = kits.room_app(data_dir, sid, still=True)
             assert snap_compare(app, terminal_size=size, run_before=room_settles)
-        finally:
-            console.close_all()
 
 
 async def test_markup_in_an_agreement_is_text_on_both_screens(
@@ -620,21 +513,13 @@ async def test_markup_in_an_agreement_is_text_on_both_screens(
     sid = seeded(data_dir, pulse, "priorities", {"#0": 1}, (hostile,))
     shown = Store(data_dir).load_session(sid).agreements[0].text
     assert "\x1b" not in shown  # controls are stripped on the way in
-    app = build_app(data_dir, content_dirs=(FOLDER,), clock=Clock())
-    async with app.run_test(size=(100, 30)) as pilot:
-        view = await open_poll(pilot, app)
+    async with at_the_step(data_dir, PollView) as (pilot, view):
         assert option_lines(view)[0] == " ".join(shown.split())
         await pilot.press("plus")
         assert counts_in(data_dir, sid, "priorities") == {"#0": 2}
-        assert app.is_running
-    console = Store(data_dir, clock=Clock())
-    console.open_session(sid)
-    audience = build_app(data_dir, content_dirs=(FOLDER,), present=sid)
-    try:
-        async with audience.run_test(size=(100, 30)) as pilot:
-            await room_settles(pilot)
-            ranking = audience.screen.query_one("#aud-poll-ranking")
-            assert [label for label, _ in ranking.rows] == [shown]
-            assert "[bold]Ship[/] it [@click=app.quit]now[/]" in ranking.render().plain
-    finally:
-        console.close_all()
+        assert pilot.app.is_running
+    async with kits.in_the_room(data_dir, sid) as (_, pilot, _):
+        await room_settles(pilot)
+        ranking = pilot.app.screen.query_one("#aud-poll-ranking")
+        assert [label for label, _ in ranking.rows] == [shown]
+        assert "[bold]Ship[/] it [@click=app.quit]now[/]" in ranking.render().plain

@@ -5,25 +5,23 @@ screens look."""
 from __future__ import annotations
 
 import json
-import shutil
-from html.parser import HTMLParser
+from functools import partial
 from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
 from textual.widgets import TextArea
 
-from screens.app import build_app
-from screens.audience import AudienceScreen
 from screens.session import SessionScreen
 from screens.steps.base import SPOTLIGHT_DELAY
 from screens.steps.reframe import LineList, ReframeAudience, ReframeView
+from tests import kits
 from tests.conftest import Clock
-from tests.harness import KEYS, SPACINGS_MS, TITLE, Key, Terminal, differs, press_in_session
+from tests.harness import Key, check_runs, differs, press_in_session
+from tests.kits import FOLDER, at_the_step, console_app, held_open, open_step, room_app, seed
 from tests.pilot import room_settles, settle, shown_text, type_text, until, widget_text
 from tests.test_contrast import measure
-from tests.test_snapshots_audience import NOW
-from workshop.errors import InvalidTranscript, OutOfLimits, PackError
+from workshop.errors import OutOfLimits
 from workshop.export_html import to_html
 from workshop.export_md import to_markdown
 from workshop.kinds import KINDS
@@ -33,7 +31,6 @@ from workshop.scenario import parse_pack
 from workshop.store import Store
 from workshop.transcript import dumps, parse_transcript, to_transcript
 
-FOLDER = Path(__file__).parent / "packs" / "kinds"
 PACK = FOLDER / "reframe.toml"
 STEP = "say-it-better"
 LINES = (
@@ -44,10 +41,13 @@ LINES = (
 )
 """The statements of the capture step, in the order they were said: (side, text, speaker)."""
 
+PEOPLE = ["Ann Lee", "Bob"]
+"""The participants of every seeded session."""
+
 
 @pytest.fixture
 def kit() -> Scenario:
-    return parse_pack(PACK.read_bytes(), PACK.name)
+    return kits.load_pack(PACK)
 
 
 def seeded(
@@ -55,17 +55,27 @@ def seeded(
 ) -> tuple[str, list[str]]:
     """A stored session of `pack` at its reframe step, the four LINES captured and the
     lines `reframed` (by index) reframed; its id and the statement ids."""
-    store = Store(data_dir, clock=Clock())
-    session = store.create_session(pack, TITLE, "Dana", "Acme", ["Ann Lee", "Bob"])
-    ids = [
-        store.add_statement(session.id, side, text, speaker, step="self-talk").id
+
+    def say(store: Store, session_id: str) -> list[str]:
+        ids = captured(store, session_id)
+        reframe(store, session_id, ids, reframed)
+        return ids
+
+    return seed(data_dir, pack, STEP, say, organisation="Acme", people=PEOPLE)
+
+
+def captured(store: Store, session_id: str) -> list[str]:
+    """The LINES added to the capture step of session `session_id`; their ids."""
+    return [
+        store.add_statement(session_id, side, text, speaker, step="self-talk").id
         for side, text, speaker in LINES
     ]
+
+
+def reframe(store: Store, session_id: str, ids: list[str], reframed: dict[int, str] | None) -> None:
+    """The lines `ids[i]` reframed as `reframed[i]`."""
     for index, value in (reframed or {}).items():
-        store.set_mark(session.id, STEP, ids[index], True, value)
-    store.go_to_step(session.id, [s.key for s in pack.steps].index(STEP))
-    store.close_all()
-    return session.id, ids
+        store.set_mark(session_id, STEP, ids[index], True, value)
 
 
 def stored(data_dir: Path, session_id: str, ids: list[str]) -> dict[int, str]:
@@ -77,6 +87,11 @@ def stored(data_dir: Path, session_id: str, ids: list[str]) -> dict[int, str]:
         if mark is not None:
             found[index] = mark.value
     return found
+
+
+def current_text(view: ReframeView) -> str:
+    """The line under discussion as the console shows it, with its reframe."""
+    return widget_text(view.query_one("#reframe-current"))
 
 
 DIALOGUE = """[[steps]]
@@ -118,37 +133,22 @@ def seeded_dialogue(
     """A stored session of a `dialogue_pack` at its reframe step, with the LINES captured,
     the TURNS said and the turns `reframed` (by index): its id, the statement ids and
     the turn ids."""
-    store = Store(data_dir, clock=Clock())
-    session = store.create_session(pack, TITLE, "Dana", "Acme", ["Ann Lee", "Bob"])
-    statements = [
-        store.add_statement(session.id, side, text, speaker, step="self-talk").id
-        for side, text, speaker in LINES
-    ]
-    turns = [
-        store.add_turn(session.id, "meeting", side, said, thought, private, speaker).id
-        for side, said, thought, private, speaker in TURNS
-    ]
-    for index, value in (reframed or {}).items():
-        store.set_mark(session.id, STEP, turns[index], True, value)
-    store.go_to_step(session.id, [s.key for s in pack.steps].index(STEP))
-    store.close_all()
-    return session.id, statements, turns
+
+    def say(store: Store, session_id: str) -> tuple[list[str], list[str]]:
+        statements = captured(store, session_id)
+        turns = [store.add_turn(session_id, "meeting", *turn).id for turn in TURNS]
+        reframe(store, session_id, turns, reframed)
+        return statements, turns
+
+    sid, (statements, turns) = seed(data_dir, pack, STEP, say, organisation="Acme", people=PEOPLE)
+    return sid, statements, turns
 
 
 # -- the pack ------------------------------------------------------------------------------
 
 
-def pack_problems(text: str) -> list[str]:
-    try:
-        parse_pack(text.encode(), "kit.toml")
-    except PackError as error:
-        return error.problems
-    raise AssertionError("the pack was accepted")
-
-
-def line_of(text: str, needle: str) -> int:
-    """The number of the line of `text` holding `needle` (the first)."""
-    return next(n for n, line in enumerate(text.split("\n"), start=1) if needle in line)
+pack_problems = partial(kits.pack_problems, name="kit.toml")
+refused = partial(kits.refused, name="kit.json")
 
 
 CAPTURE = """[[steps]]
@@ -165,14 +165,14 @@ def test_a_reframe_needs_an_earlier_step_whose_lines_it_walks() -> None:
     source = PACK.read_text("utf-8")
     assert CAPTURE in source
     without = source.replace(CAPTURE, "")
-    header = line_of(without, f'key = "{STEP}"') - 1
+    header = kits.line_of(without, f'key = "{STEP}"') - 1
     assert pack_problems(without) == [
         f"kit.toml:{header}: step 2 ({STEP}): a reframe step needs an earlier dialogue or "
         "capture step whose lines it walks"
     ]
     # The capture step after the reframe is no help: it must come before.
     after = without.replace('[[steps]]\nkey = "wrap"', CAPTURE + '[[steps]]\nkey = "wrap"')
-    header = line_of(after, f'key = "{STEP}"') - 1
+    header = kits.line_of(after, f'key = "{STEP}"') - 1
     assert pack_problems(after) == [
         f"kit.toml:{header}: step 2 ({STEP}): a reframe step needs an earlier dialogue or "
         "capture step whose lines it walks"
@@ -193,7 +193,7 @@ def test_a_source_must_name_earlier_dialogue_or_capture_steps(source: str, probl
         'prompt = "What would you say', f'source = {source}\nprompt = "What would you say'
     )
     assert pack_problems(text) == [
-        f"kit.toml:{line_of(text, 'source = ')}: step 3 ({STEP}): {problem}"
+        f"kit.toml:{kits.line_of(text, 'source = ')}: step 3 ({STEP}): {problem}"
     ]
 
 
@@ -202,7 +202,7 @@ def test_a_reframe_takes_only_its_own_fields(kit: Scenario) -> None:
         'prompt = "What would you say', 'scale = 3\nprompt = "What would you say'
     )
     assert pack_problems(text) == [
-        f"kit.toml:{line_of(text, 'scale = 3')}: step 3 ({STEP}): field 'scale' does not "
+        f"kit.toml:{kits.line_of(text, 'scale = 3')}: step 3 ({STEP}): field 'scale' does not "
         "apply to a reframe step (only to: rating)"
     ]
     step = kit.steps[2]
@@ -218,11 +218,9 @@ def test_a_reframe_takes_only_its_own_fields(kit: Scenario) -> None:
 
 
 def test_a_reframe_is_on_disk_and_can_be_changed_and_taken_away(
-    data_dir: Path, kit: Scenario
+    data_dir: Path, store: Store, clock: Clock, kit: Scenario
 ) -> None:
     sid, ids = seeded(data_dir, kit)
-    clock = Clock()
-    store = Store(data_dir, clock=clock)
     store.open_session(sid)
     mark = store.set_mark(sid, STEP, ids[2], True, "Which requests come first?")
     assert mark is not None and (mark.value, mark.at, mark.count) == (
@@ -255,19 +253,17 @@ def test_odd_text_is_cleaned_and_what_breaks_a_limit_is_refused_unwritten(
     assert mark is not None
     assert mark.value == "]0;owned[bold]Ask[/] <b>first</b>\nthen | decide \u202e"
     assert stored(data_dir, sid, ids) == {1: mark.value}
-    path = store.path_of(sid)
-    before = path.read_bytes()
-    with pytest.raises(OutOfLimits, match="a reframe needs the better line"):
-        store.set_mark(sid, STEP, ids[0], True, " \n\t ")
-    with pytest.raises(OutOfLimits, match="a reframe has no count"):
-        store.set_mark(sid, STEP, ids[0], True, "Fine", count=3)
-    with pytest.raises(OutOfLimits, match="the limit is 4,000"):
-        store.set_mark(sid, STEP, ids[0], True, "x" * 4001)
-    with pytest.raises(OutOfLimits, match="the id of a turn or a statement"):
-        store.set_mark(sid, STEP, "not an id!", True, "Fine")
-    with pytest.raises(OutOfLimits, match="no step that keeps marks"):
-        store.set_mark(sid, "self-talk", ids[0], True, "Fine")
-    assert path.read_bytes() == before
+    with kits.unwritten(store.path_of(sid)):
+        with pytest.raises(OutOfLimits, match="a reframe needs the better line"):
+            store.set_mark(sid, STEP, ids[0], True, " \n\t ")
+        with pytest.raises(OutOfLimits, match="a reframe has no count"):
+            store.set_mark(sid, STEP, ids[0], True, "Fine", count=3)
+        with pytest.raises(OutOfLimits, match="the limit is 4,000"):
+            store.set_mark(sid, STEP, ids[0], True, "x" * 4001)
+        with pytest.raises(OutOfLimits, match="the id of a turn or a statement"):
+            store.set_mark(sid, STEP, "not an id!", True, "Fine")
+        with pytest.raises(OutOfLimits, match="no step that keeps marks"):
+            store.set_mark(sid, "self-talk", ids[0], True, "Fine")
     assert store.set_mark(sid, STEP, ids[0], True, "x" * 4000) is not None
     store.close_all()
 
@@ -299,13 +295,8 @@ def test_a_hand_edited_reframe_makes_the_file_a_named_problem(
     data_dir: Path, kit: Scenario
 ) -> None:
     sid, _ = seeded(data_dir, kit, {0: "Could we agree who comes?"})
-    path = data_dir / "sessions" / f"{sid}.json"
-    data = json.loads(path.read_text("utf-8"))
-    data["marks"]["1"]["value"] = ""
-    path.write_text(json.dumps(data), "utf-8")
-    summaries, damaged = Store(data_dir).list_sessions()
-    assert summaries == [] and [d.name for d in damaged] == [path.name]
-    assert "a reframe needs the better line" in damaged[0].problem
+    path = kits.hand_edit(data_dir, sid, lambda data: data["marks"]["1"].update(value=""))
+    assert "a reframe needs the better line" in kits.only_damaged(data_dir, path)
 
 
 # -- the transcripts -----------------------------------------------------------------------
@@ -340,18 +331,16 @@ def test_a_transcript_whose_reframes_do_not_add_up_is_refused_by_path(
 ) -> None:
     sid, _ = seeded(data_dir, kit, {0: "Who comes when?"})
     doc = to_transcript(Store(data_dir).load_session(sid))
-    forged = json.loads(json.dumps(doc))
-    forged["summary"]["steps"][STEP][0]["after"] = "Something nobody said"
-    with pytest.raises(InvalidTranscript, match=rf"summary\.steps\.{STEP}: does not match"):
-        parse_transcript(dumps(forged).encode(), "kit.json")
-    blank = json.loads(json.dumps(doc))
-    blank["marks"][0]["value"] = ""
-    with pytest.raises(InvalidTranscript, match=r"marks\[0\]: a reframe needs the better line"):
-        parse_transcript(dumps(blank).encode(), "kit.json")
-    counted = json.loads(json.dumps(doc))
-    counted["marks"][0]["count"] = 2
-    with pytest.raises(InvalidTranscript, match=r"marks\[0\]: a reframe has no count"):
-        parse_transcript(dumps(counted).encode(), "kit.json")
+    forged = rf"summary\.steps\.{STEP}: does not match"
+    refused(
+        doc,
+        lambda bad: bad["summary"]["steps"][STEP][0].update(after="Something nobody said"),
+        forged,
+    )
+    blank = r"marks\[0\]: a reframe needs the better line"
+    refused(doc, lambda bad: bad["marks"][0].update(value=""), blank)
+    counted = r"marks\[0\]: a reframe has no count"
+    refused(doc, lambda bad: bad["marks"][0].update(count=2), counted)
 
 
 def test_anonymize_replaces_names_in_the_reframes_too(data_dir: Path, kit: Scenario) -> None:
@@ -370,69 +359,6 @@ def test_anonymize_replaces_names_in_the_reframes_too(data_dir: Path, kit: Scena
         assert "Ann" not in text and "Bob" not in text and "Dana" not in text
 
 
-def markdown_table(markdown: str, heading: str) -> list[list[str]]:
-    """The cells of the first table after `heading`, rows after the header, as rendered."""
-    tokens = MarkdownIt().enable("table").parse(markdown)
-    start = next(i for i, t in enumerate(tokens) if t.type == "inline" and t.content == heading)
-    rows: list[list[str]] = []
-    row: list[str] | None = None
-    for token in tokens[start:]:
-        if token.type == "heading_open" and rows:
-            break
-        if token.type == "tr_open":
-            row = []
-        elif token.type == "tr_close" and row is not None:
-            rows.append(row)
-            row = None
-        elif token.type == "inline" and row is not None:
-            row.append(token.content)
-        if token.type == "table_close":
-            break
-    return rows
-
-
-class Cells(HTMLParser):
-    """The text of each cell of the tables in one <section>, row by row."""
-
-    def __init__(self, section: str) -> None:
-        super().__init__()
-        self.section = section
-        self.inside = False
-        self.rows: list[list[str]] = []
-        self.cell: list[str] | None = None
-        self.empty: list[str] = []
-        self.in_empty = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if tag == "section":
-            self.inside = found.get("id") == self.section
-        if not self.inside:
-            return
-        if tag == "tr":
-            self.rows.append([])
-        elif tag in ("td", "th"):
-            self.cell = []
-        elif tag == "p" and found.get("class") == "empty":
-            self.in_empty = True
-            self.empty.append("")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self.cell is not None and self.rows:
-            self.rows[-1].append("".join(self.cell))
-            self.cell = None
-        elif tag == "p":
-            self.in_empty = False
-        elif tag == "section":
-            self.inside = False
-
-    def handle_data(self, data: str) -> None:
-        if self.cell is not None:
-            self.cell.append(data)
-        elif self.in_empty:
-            self.empty[-1] += data
-
-
 def test_markdown_and_html_show_each_reframe_before_and_after(
     data_dir: Path, kit: Scenario
 ) -> None:
@@ -445,20 +371,17 @@ def test_markdown_and_html_show_each_reframe_before_and_after(
     ]
     markdown = to_markdown(session, kit)
     assert "What would you say instead?" in markdown  # the prompt leads the part
-    rows = markdown_table(markdown, "Say it better")
+    rows = kits.markdown_table(markdown, "Say it better")
     assert [[cell.replace("\\", "") for cell in row] for row in rows] == expected
-    cells = Cells(f"step-{STEP}")
-    cells.feed(to_html(session, kit))
-    assert cells.rows == expected
+    assert kits.section_of(to_html(session, kit), f"step-{STEP}").rows == expected
     # Nothing reframed: the part says so, with no table.
     empty, _ = seeded(data_dir, kit)
     session = Store(data_dir).load_session(empty)
     markdown = to_markdown(session, kit)
     assert "*Nothing was reframed.*" in markdown
-    assert markdown_table(markdown, "Say it better") == []
-    cells = Cells(f"step-{STEP}")
-    cells.feed(to_html(session, kit))
-    assert (cells.rows, cells.empty) == ([], ["Nothing was reframed."])
+    assert kits.markdown_table(markdown, "Say it better") == []
+    part = kits.section_of(to_html(session, kit), f"step-{STEP}")
+    assert (part.rows, part.empty) == ([], ["Nothing was reframed."])
 
 
 def test_hostile_reframes_are_text_in_every_export(data_dir: Path, kit: Scenario) -> None:
@@ -467,10 +390,8 @@ def test_hostile_reframes_are_text_in_every_export(data_dir: Path, kit: Scenario
     session = Store(data_dir).load_session(sid)
     html = to_html(session, kit)
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    cells = Cells(f"step-{STEP}")
-    cells.feed(html)
-    assert cells.rows[1] == ["Venus", LINES[0][1], hostile]
-    rows = markdown_table(to_markdown(session, kit), "Say it better")
+    assert kits.section_of(html, f"step-{STEP}").rows[1] == ["Venus", LINES[0][1], hostile]
+    rows = kits.markdown_table(to_markdown(session, kit), "Say it better")
     assert len(rows) == 2 and len(rows[1]) == 3  # the pipe did not make a fourth cell
     rendered = MarkdownIt().enable("table").render(to_markdown(session, kit))
     part = rendered[rendered.index("<h2>Say it better</h2>") :]
@@ -482,25 +403,11 @@ def test_hostile_reframes_are_text_in_every_export(data_dir: Path, kit: Scenario
 # -- the console and the room (Pilot) --------------------------------------------------------
 
 
-async def open_step(pilot, app) -> ReframeView:
-    await pilot.press("enter")
-    await until(pilot, lambda: isinstance(app.screen, SessionScreen), "the session opens")
-    view = app.screen.query_one(ReframeView)
-    await until(pilot, lambda: view.query_one(LineList).has_focus, "the lines have the focus")
-    return view
-
-
-def current_text(view: ReframeView) -> str:
-    return widget_text(view.query_one("#reframe-current"))
-
-
 async def test_typing_a_reframe_saves_it_and_the_original_stays(
     data_dir: Path, kit: Scenario
 ) -> None:
     sid, ids = seeded(data_dir, kit)
-    app = build_app(data_dir, content_dirs=(FOLDER,), clock=Clock())
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:
-        view = await open_step(pilot, app)
+    async with at_the_step(data_dir, ReframeView, LineList, notifications=True) as (pilot, view):
         assert "0 of 4 reframed" in widget_text(view.query_one("#reframe-progress"))
         assert current_text(view).startswith(f"Venus\n{LINES[0][1]}\n→ not reframed yet")
 
@@ -552,11 +459,8 @@ async def test_typing_a_reframe_saves_it_and_the_original_stays(
 
 
 async def test_with_nothing_said_before_both_screens_say_so(data_dir: Path, kit: Scenario) -> None:
-    store = Store(data_dir, clock=Clock())
-    session = store.create_session(kit, TITLE, "Dana")
-    store.go_to_step(session.id, 2)
-    store.close_all()
-    app = build_app(data_dir, content_dirs=(FOLDER,), clock=Clock())
+    sid, _ = seed(data_dir, kit, STEP)
+    app = console_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
         await until(pilot, lambda: bool(app.screen.query(ReframeView)), "the step")
@@ -564,29 +468,20 @@ async def test_with_nothing_said_before_both_screens_say_so(data_dir: Path, kit:
         assert view.query_one("#reframe-empty").display
         assert "0 of 0 reframed" in widget_text(view.query_one("#reframe-progress"))
         await pilot.press("enter", "n", "d", "ctrl+z", "x")
-        assert Store(data_dir).load_session(session.id).marks == []
-    console = Store(data_dir, clock=Clock())
-    console.open_session(session.id)
-    audience = build_app(data_dir, content_dirs=(FOLDER,), present=session.id)
-    try:
-        async with audience.run_test(size=(80, 24)) as pilot:
-            await room_settles(pilot, "show", STEP)
-            assert isinstance(audience.screen, AudienceScreen)
-            assert "Nothing to reframe yet." in shown_text(audience.screen)
-    finally:
-        console.close_all()
+        assert Store(data_dir).load_session(sid).marks == []
+    async with kits.in_the_room(data_dir, sid, size=(80, 24)) as (_, pilot, room):
+        await room_settles(pilot, "show", STEP)
+        assert "Nothing to reframe yet." in shown_text(room())
 
 
 async def test_keys_of_every_step_work_while_typing(data_dir: Path, kit: Scenario) -> None:
     sid, ids = seeded(data_dir, kit)
-    app = build_app(data_dir, content_dirs=(FOLDER,), clock=Clock())
-    async with app.run_test(size=(100, 30)) as pilot:
-        view = await open_step(pilot, app)
+    async with at_the_step(data_dir, ReframeView, LineList) as (pilot, view):
         await pilot.press("enter")
         await type_text(pilot, "b. and n, p, d are letters here")
         box = view.query_one(TextArea)
         assert box.text == "b. and n, p, d are letters here"
-        screen = app.screen
+        screen = pilot.app.screen
         assert isinstance(screen, SessionScreen)
         await pilot.press("pagedown")
         await until(pilot, lambda: screen.step.key == "wrap", "the next step")
@@ -600,9 +495,7 @@ async def test_the_room_is_pointed_at_the_line_under_discussion(
     data_dir: Path, kit: Scenario
 ) -> None:
     sid, ids = seeded(data_dir, kit)
-    app = build_app(data_dir, content_dirs=(FOLDER,), clock=Clock())
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_step(pilot, app)
+    async with at_the_step(data_dir, ReframeView, LineList) as (pilot, _):
         await pilot.press("n", "n", "n")
         await pilot.pause(SPOTLIGHT_DELAY * 2)
         await until(
@@ -616,15 +509,7 @@ async def test_the_room_sees_the_line_before_and_after_and_the_count(
     data_dir: Path, kit: Scenario
 ) -> None:
     sid, ids = seeded(data_dir, kit, {0: "Could we agree who comes to which meeting?"})
-    console = Store(data_dir, clock=Clock())
-    console.open_session(sid)
-    audience = build_app(data_dir, content_dirs=(FOLDER,), present=sid)
-    async with audience.run_test(size=(100, 30)) as pilot:
-
-        def room() -> AudienceScreen:
-            assert isinstance(audience.screen, AudienceScreen)
-            return audience.screen
-
+    async with kits.in_the_room(data_dir, sid) as (console, pilot, room):
         await until(pilot, lambda: "1 of 4 reframed" in shown_text(room()), "the count")
         assert room().query(ReframeAudience)
         line = widget_text(room().query_one("#aud-reframe-line"))
@@ -645,21 +530,16 @@ async def test_the_room_sees_the_line_before_and_after_and_the_count(
         assert "→ What comes first for IT?" in widget_text(room().query_one("#aud-reframe-line"))
         done = widget_text(room().query_one("#aud-reframe-done"))
         assert done == f"• {LINES[0][1]}  → Could we agree who comes to which meeting?"
-    console.close_all()
 
 
 async def test_every_character_the_room_reads_has_7_to_1(data_dir: Path, kit: Scenario) -> None:
     sid, ids = seeded(data_dir, kit, {0: "Could we agree who comes?", 3: "What helps you?"})
-    console = Store(data_dir, clock=Clock())
-    console.open_session(sid)
-    console.set_spotlight(sid, ids[3])
-    audience = build_app(data_dir, content_dirs=(FOLDER,), present=sid)
-    try:
+    with held_open(data_dir, sid) as console:
+        console.set_spotlight(sid, ids[3])
+        audience = room_app(data_dir, sid)
         async with audience.run_test(size=(100, 30)) as pilot:
             await room_settles(pilot, "show", STEP)
             assert await measure(audience, "reframe") == []
-    finally:
-        console.close_all()
 
 
 # -- the turns of a dialogue ------------------------------------------------------------------
@@ -709,7 +589,7 @@ def test_a_reframed_turn_shows_what_was_said_and_no_private_thought(tmp_path: Pa
     private = TURNS[1][2]
     assert private not in dumps(doc)
     markdown = to_markdown(session, pack)
-    rows = markdown_table(markdown[markdown.index("## Say it better") :], "Say it better")
+    rows = kits.markdown_table(markdown[markdown.index("## Say it better") :], "Say it better")
     assert [[c.replace("\\", "") for c in row] for row in rows] == [
         ["Side", "Before", "After"],
         ["Venus · Ann Lee", "Good to see you.", "Thanks for coming."],
@@ -740,9 +620,7 @@ async def test_the_console_walks_the_turns_and_the_room_never_sees_a_thought(
     pack = dialogue_pack(folder)
     data_dir = tmp_path / "data"
     sid, _, turns = seeded_dialogue(data_dir, pack)
-    app = build_app(data_dir, content_dirs=(folder,), clock=Clock())
-    async with app.run_test(size=(100, 30)) as pilot:
-        view = await open_step(pilot, app)
+    async with at_the_step(data_dir, ReframeView, LineList, folder=folder) as (pilot, view):
         assert "0 of 3 reframed" in widget_text(view.query_one("#reframe-progress"))
         assert current_text(view) == (
             "Venus · Ann Lee\nGood to see you.\n(thought, not shown to the room) He is late "
@@ -758,17 +636,11 @@ async def test_the_console_walks_the_turns_and_the_room_never_sees_a_thought(
         assert current_text(view).startswith("Venus\nShall we start?\n→ not reframed")
         assert stored(data_dir, sid, turns) == {1: "Which fire matters most?"}
 
-    console = Store(data_dir, clock=Clock())
-    console.open_session(sid)
-    console.reveal_thoughts(sid, [turns[0]])
-    audience = build_app(data_dir, content_dirs=(folder,), present=sid)
-    try:
+    with held_open(data_dir, sid) as console:
+        console.reveal_thoughts(sid, [turns[0]])
+        audience = room_app(data_dir, sid, folder)
         async with audience.run_test(size=(100, 30)) as pilot:
-
-            def room() -> AudienceScreen:
-                assert isinstance(audience.screen, AudienceScreen)
-                return audience.screen
-
+            room = kits.room_of(audience)
             for turn_id, said in ((turns[1], "Sorry, another fire."), (turns[0], "Good to")):
                 console.set_spotlight(sid, turn_id)
                 await until(pilot, lambda s=said: s in shown_text(room()), "the room follows")
@@ -776,8 +648,6 @@ async def test_the_console_walks_the_turns_and_the_room_never_sees_a_thought(
                 assert "1 of 3 reframed" in shown
                 assert "never reads" not in shown and "late again" not in shown
             assert "→ …" in widget_text(room().query_one("#aud-reframe-line"))
-    finally:
-        console.close_all()
 
 
 # -- the real terminal -----------------------------------------------------------------------
@@ -801,44 +671,34 @@ KEY_RUNS: list[tuple[list[Key], dict[int, str]]] = [
 """Keys pressed in the reframe step and the reframes they leave, by line index."""
 
 
-@pytest.mark.pty
-@pytest.mark.parametrize("spacing_ms", SPACINGS_MS)
+@kits.at_every_spacing
 def test_every_reframe_typed_is_stored_at_any_key_spacing(
     data_dir: Path, kit: Scenario, spacing_ms: float
 ) -> None:
-    for keys, meant in KEY_RUNS:
-        sid, ids = seeded(data_dir, kit)
-        press_in_session(data_dir, FOLDER, "0 of 4 reframed", keys, spacing_ms)
-        found = stored(data_dir, sid, ids)
-        assert found == meant, differs(meant, found, keys, spacing_ms)
-        Store(data_dir).delete_session(sid)
+    ids: dict[str, list[str]] = {}  # the statement ids of each session seeded
+
+    def seeds() -> str:
+        sid, ids[sid] = seeded(data_dir, kit)
+        return sid
+
+    def found(session_id: str) -> dict[int, str]:
+        return stored(data_dir, session_id, ids[session_id])
+
+    check_runs(KEY_RUNS, spacing_ms, data_dir, FOLDER, "0 of 4 reframed", seeds, found)
 
 
 TURN_KEYS: list[Key] = ["n", "n", "enter", "Shall we?", "enter", "p", "p", "enter", "Hi!", "enter"]
 """Keys pressed in the reframe step of a dialogue, leaving {0: "Hi!", 2: "Shall we?"}."""
 
 
-@pytest.mark.pty
-@pytest.mark.parametrize("spacing_ms", SPACINGS_MS)
+@kits.at_every_spacing
 def test_every_reframe_of_a_turn_typed_is_stored_at_any_key_spacing(
     tmp_path: Path, spacing_ms: float
 ) -> None:
     folder = tmp_path / "packs"
     data_dir = tmp_path / "data"
     sid, _, turns = seeded_dialogue(data_dir, dialogue_pack(folder))
-    terminal = Terminal("--data-dir", str(data_dir), "--content-dir", str(folder), size=(100, 30))
-    try:
-        terminal.wait_for(TITLE[:11])
-        terminal.write(KEYS["enter"])
-        terminal.wait_for("0 of 3 reframed")
-        terminal.send(TURN_KEYS, spacing_ms)
-        status = terminal.quit()
-        screen = terminal.text()
-    finally:
-        terminal.close()
-    output = terminal.output.decode(errors="replace")
-    assert "Traceback" not in output, output[-3000:]
-    assert status == 0, screen
+    press_in_session(data_dir, folder, "0 of 3 reframed", TURN_KEYS, spacing_ms)
     meant = {0: "Hi!", 2: "Shall we?"}
     found = stored(data_dir, sid, turns)
     assert found == meant, differs(meant, found, TURN_KEYS, spacing_ms)
@@ -846,32 +706,28 @@ def test_every_reframe_of_a_turn_typed_is_stored_at_any_key_spacing(
 
 # -- how it looks ----------------------------------------------------------------------------
 
-SNAPSHOT_DATA = Path("/tmp/workshop-snapshots-reframe")
 
-
-def snapshot_session(name: str, kit: Scenario) -> tuple[Path, str, list[str]]:
-    """A fixed data dir holding one session at the reframe step, two lines reframed."""
-    data_dir = SNAPSHOT_DATA / name
-    shutil.rmtree(data_dir, ignore_errors=True)
+def snapshot_session(data_dir: Path, kit: Scenario) -> tuple[Path, str, list[str]]:
+    """`data_dir` (the test's own: no path is drawn on these screens) holding one session
+    at the reframe step, two lines reframed."""
     sid, ids = seeded(data_dir, kit, {0: "Could we agree who comes to which meeting?"})
-    store = Store(data_dir, clock=Clock())
-    store.open_session(sid)
-    store.set_mark(sid, STEP, ids[3], True, "What would make this easier for you?")
-    store.close_all()
+    with held_open(data_dir, sid) as store:
+        store.set_mark(sid, STEP, ids[3], True, "What would make this easier for you?")
     return data_dir, sid, ids
 
 
 class TestReframeLooks:
     """The console and the room's view at 80×24 and 100×30."""
 
-    @pytest.mark.parametrize("size", [(80, 24), (100, 30)], ids=["80x24", "100x30"])
-    def test_console(self, snap_compare, kit: Scenario, size: tuple[int, int]) -> None:
-        data_dir, _, _ = snapshot_session(f"console-{size[0]}", kit)
-        app = build_app(data_dir, content_dirs=(FOLDER,), clock=Clock())
-        app.store.monotonic = lambda: 1000.0
+    @kits.TWO_SIZES
+    def test_console(
+        self, snap_compare, tmp_path: Path, kit: Scenario, size: tuple[int, int]
+    ) -> None:
+        data_dir, _, _ = snapshot_session(tmp_path / f"console-{size[0]}", kit)
+        app = console_app(data_dir, still=True)
 
         async def run_before(pilot) -> None:
-            view = await open_step(pilot, pilot.app)
+            view = await open_step(pilot, ReframeView, LineList)
             await pilot.press("n", "n", "enter")  # the third line, not reframed yet
             await type_text(pilot, "Which requests come")
             view.query_one(TextArea).cursor_blink = False
@@ -879,20 +735,10 @@ class TestReframeLooks:
 
         assert snap_compare(app, terminal_size=size, run_before=run_before)
 
-    @pytest.mark.parametrize("size", [(80, 24), (100, 30)], ids=["80x24", "100x30"])
-    def test_room(self, snap_compare, kit: Scenario, size: tuple[int, int]) -> None:
-        data_dir, sid, ids = snapshot_session(f"room-{size[0]}", kit)
-        console = Store(data_dir, clock=Clock())
-        console.open_session(sid)
-        console.set_spotlight(sid, ids[3])
-        app = build_app(data_dir, content_dirs=(FOLDER,), present=sid)
-        app.store.clock = lambda: NOW
-        app.store.monotonic = lambda: 1000.0
-        try:
-
-            async def run_before(pilot) -> None:
-                await room_settles(pilot, "show", STEP)
-
-            assert snap_compare(app, terminal_size=size, run_before=run_before)
-        finally:
-            console.close_all()
+    @kits.TWO_SIZES
+    def test_room(self, snap_compare, tmp_path: Path, kit: Scenario, size: tuple[int, int]) -> None:
+        data_dir, sid, ids = snapshot_session(tmp_path / f"room-{size[0]}", kit)
+        with held_open(data_dir, sid) as console:
+            console.set_spotlight(sid, ids[3])
+            app = room_app(data_dir, sid, still=True)
+            assert snap_compare(app, terminal_size=size, run_before=kits.room_at(STEP))
