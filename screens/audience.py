@@ -26,7 +26,7 @@ from screens.widgets import (
 from workshop import presence
 from workshop.errors import AmbiguousSessionId, SessionDamaged, SessionNotFound
 from workshop.model import Scenario, Session, Step
-from workshop.resume import check_resume
+from workshop.resume import check_resume, on_pack
 from workshop.store import Store
 from workshop.text import clock_text
 
@@ -168,6 +168,7 @@ class AudienceScreen(Screen[None]):
                 )
                 return
             self._stamp = stamp
+            session = self._on_installed_pack(session)
             if session != self.session or self.state in ("problem", "starting"):
                 self.session = session
                 changed = True
@@ -186,6 +187,14 @@ class AudienceScreen(Screen[None]):
         self.session, self._stamp = None, None
         self._say("No session to show", f"{text} This screen keeps checking.")
 
+    def _on_installed_pack(self, session: Session) -> Session:
+        """`session` with the agenda of the installed version of its pack when that fits
+        (`resume.on_pack`), as the console runs it."""
+        scenario = host(self).scenarios.get(session.scenario_id)
+        if scenario is None or check_resume(session, scenario):
+            return session
+        return on_pack(session, scenario)
+
     def _scenario(self, session: Session) -> Scenario | None:
         scenario = host(self).scenarios.get(session.scenario_id)
         if scenario is None:
@@ -196,8 +205,6 @@ class AudienceScreen(Screen[None]):
             )
             return None
         problems = check_resume(session, scenario)
-        if not problems and [s.key for s in session.steps] != [s.key for s in scenario.steps]:
-            problems = [f"The pack '{scenario.id}' now has other steps than this session."]
         if problems:
             self._say("The session cannot be shown", " ".join(problems))
             return None

@@ -23,7 +23,7 @@ from screens.steps.brief import BriefView
 from screens.widgets import KeyBar, let_go_of_removed_widgets, put
 from workshop.errors import WorkshopError
 from workshop.model import Scenario, Session, Step
-from workshop.resume import check_resume
+from workshop.resume import check_resume, on_pack
 from workshop.store import Store
 from workshop.text import clock_text
 
@@ -156,12 +156,12 @@ class SessionScreen(Screen[None]):
                 "installed: add it to the packs folder or pass --content-dir."
             )
         problems = check_resume(self.session, scenario)
-        if not problems and [s.key for s in self.session.steps] != [s.key for s in scenario.steps]:
-            problems = [
-                f"The pack '{scenario.id}' now has other steps than this session "
-                f"(run with version {self.session.scenario_version}, installed "
-                f"{scenario.version})."
-            ]
+        if not problems:  # a newer version of its pack: the session takes its agenda
+            self.session = (
+                on_pack(self.session, scenario)
+                if read_only
+                else store.follow_pack(session_id, scenario)
+            )
         if problems:
             raise WorkshopError(
                 "This session cannot be resumed with the installed pack: "

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
+from workshop.kinds import agenda_step
 from workshop.model import Scenario, Session
 from workshop.text import counted
 
@@ -93,3 +95,21 @@ def check_resume(session: Session, scenario: Scenario | None) -> list[str]:
                 "pack, and this session has a score for it."
             )
     return problems
+
+
+def on_pack(session: Session, scenario: Scenario) -> Session:
+    """`session` with the agenda of `scenario`, a version of its pack that `check_resume`
+    found fitting: each step where the pack now puts it, the steps the pack added not yet
+    entered, the time and items of the others kept, the step being run still the current
+    one, and the pack's version; `session` itself when its agenda already is the pack's."""
+    if [s.key for s in session.steps] == [s.key for s in scenario.steps]:
+        return session
+    kept = {step.key: step for step in session.steps}
+    steps = [kept.get(step.key) or agenda_step(step, scenario, None) for step in scenario.steps]
+    current = session.steps[session.current_step].key
+    return replace(
+        session,
+        steps=steps,
+        current_step=[step.key for step in steps].index(current),
+        scenario_version=scenario.version,
+    )

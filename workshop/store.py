@@ -53,7 +53,7 @@ from workshop.files import (
     write_atomic,
     write_new,
 )
-from workshop.kinds import KINDS
+from workshop.kinds import KINDS, agenda_step
 from workshop.limits import Invalid
 from workshop.model import (
     Agreement,
@@ -66,10 +66,10 @@ from workshop.model import (
     SessionSummary,
     Settings,
     Statement,
-    StepTime,
     Turn,
 )
 from workshop.presence import heartbeat_path
+from workshop.resume import on_pack
 from workshop.storage import AtomicJSONStorage
 from workshop.text import clean_line, clean_text
 
@@ -469,14 +469,7 @@ class Store:
             sides=[KeyLabel(s.key, s.label) for s in scenario.sides],
             taxonomy=[KeyLabel(t.key, t.label) for t in scenario.tags],
             steps=[
-                StepTime(
-                    s.key,
-                    s.title,
-                    s.type,
-                    now if i == 0 else None,
-                    0.0,
-                    KINDS[s.type].remember(s, scenario),
-                )
+                agenda_step(s, scenario, now if i == 0 else None)
                 for i, s in enumerate(scenario.steps)
             ],
             step_started_at=now,
@@ -584,6 +577,7 @@ class Store:
                 k: getattr(session, k)
                 for k in (
                     "title",
+                    "scenario_version",
                     "facilitator",
                     "organisation",
                     "participants",
@@ -634,6 +628,15 @@ class Store:
         )
         handle.since = now
         return session
+
+    def follow_pack(self, session_id: str, scenario: Scenario) -> Session:
+        """Give the session the agenda of `scenario`, a newer version of its pack that
+        `check_resume` found fitting (`resume.on_pack`); stored before it returns."""
+        handle = self._handle(session_id)
+        moved = on_pack(handle.session, scenario)
+        if moved is not handle.session:
+            self._write_meta(handle, moved)
+        return handle.session
 
     def set_revealed(self, session_id: str, step_key: str, revealed: bool) -> Session:
         """Reveal (or hide again) the hidden example of a step."""

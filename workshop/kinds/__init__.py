@@ -4,6 +4,8 @@ exports look a kind up here, and a test holds it against the UI's registry."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from workshop.kinds import (
     agree,
     brief,
@@ -17,6 +19,7 @@ from workshop.kinds import (
     tag,
 )
 from workshop.kinds.base import StepKind
+from workshop.model import Scenario, Step, StepTime
 
 KINDS: dict[str, StepKind] = {
     kind.name: kind
@@ -37,3 +40,10 @@ KINDS: dict[str, StepKind] = {
 
 STEP_TYPES = tuple(KINDS)
 """Every step type a pack may use."""
+
+
+def agenda_step(step: Step, scenario: Scenario, entered_at: datetime | None) -> StepTime:
+    """Pack step `step` as a session's agenda holds it before any time is spent in it."""
+    return StepTime(
+        step.key, step.title, step.type, entered_at, 0.0, KINDS[step.type].remember(step, scenario)
+    )
