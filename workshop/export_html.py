@@ -13,7 +13,14 @@ from html import escape
 
 from workshop.kinds.base import Section
 from workshop.model import Scenario, Session
-from workshop.report import CountTable, Report, agreement_details, build_report, duration
+from workshop.report import (
+    RANKED,
+    CountTable,
+    Report,
+    agreement_details,
+    build_report,
+    duration,
+)
 from workshop.text import counted
 
 SIDE_COLOURS = ("#b03a6f", "#2563a8", "#2f7d4f", "#a35a00", "#6b4fa8", "#4f6470")
@@ -391,10 +398,12 @@ def render_html(report: Report, language: str = "en") -> str:
     if not report.agreements:
         out.append('<p class="empty">No agreements were recorded.</p>')
     else:
+        if any(action.dots is not None for action in report.agreements):
+            out.append(f"<p>{_e(RANKED)}</p>")
         out.append('<ul class="checklist">')
         for action in report.agreements:
             details = [
-                d.label + (_e(d.text) if d.kind == "due" else _u(d.text))
+                d.label + (_e(d.text) if d.kind in ("due", "dots") else _u(d.text))
                 for d in agreement_details(action)
             ]
             meta = f'<span class="meta">{" · ".join(details)}</span>' if details else ""

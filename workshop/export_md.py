@@ -14,6 +14,7 @@ import re
 from workshop.kinds.base import Section
 from workshop.model import Scenario, Session
 from workshop.report import (
+    RANKED,
     AgreementDetail,
     CountTable,
     Report,
@@ -63,7 +64,7 @@ def md_block(text: str, indent: int) -> str:
 def _detail(detail: AgreementDetail) -> str:
     if detail.kind == "tag":
         return f"*{md_text(detail.text)}*"
-    return detail.label + (detail.text if detail.kind == "due" else md_text(detail.text))
+    return detail.label + (detail.text if detail.kind in ("due", "dots") else md_text(detail.text))
 
 
 def _cell(text: str) -> str:
@@ -160,6 +161,8 @@ def render_markdown(report: Report) -> str:
         out.append("")
 
     out += ["## Agreements", ""]
+    if any(action.dots is not None for action in report.agreements):
+        out += [f"*{md_text(RANKED)}*", ""]
     if not report.agreements:
         out += ["*No agreements were recorded.*", ""]
     for action in report.agreements:

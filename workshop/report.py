@@ -7,13 +7,15 @@ string in a Report is plain text: each writer escapes it for its own format.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from workshop.anonymize import anonymized
 from workshop.kinds import KINDS
 from workshop.kinds.base import Section, pack_step
+from workshop.kinds.poll import dots_given
 from workshop.model import Agreement, Rating, Scenario, Session
+from workshop.text import counted
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ class AgreementEntry:
     owner: str | None
     due: str | None
     tag: str | None
+    dots: int | None = None
+    """The room's dots for it, when a dot-vote counted any."""
 
 
 @dataclass(frozen=True)
@@ -78,11 +82,15 @@ class AgreementDetail:
     """One detail of an agreement (its owner, due date or tag), as plain text."""
 
     kind: str
-    """"owner", "due" or "tag": an owner and a tag are what people wrote, a due date is a
-    date, and each writer marks a tag its own way."""
+    """"owner", "due", "tag" or "dots": an owner and a tag are what people wrote, a due
+    date is a date, the dots are ours ("3 dots"), and each writer marks a tag its own way."""
     label: str
-    """What goes before the text: "owner: ", "due: ", or "" for a tag."""
+    """What goes before the text: "owner: ", "due: ", or "" for a tag and the dots."""
     text: str
+
+
+RANKED = "Most dots first: the room's own ranking."
+"""What the transcripts say above agreements the room dot-voted on."""
 
 
 def agreement_entry(agreement: Agreement, session: Session) -> AgreementEntry:
@@ -97,7 +105,7 @@ def agreement_entry(agreement: Agreement, session: Session) -> AgreementEntry:
 
 def agreement_details(entry: AgreementEntry) -> tuple[AgreementDetail, ...]:
     """The details of `entry` that are set, in the order every view and export shows
-    them: owner, due date, tag."""
+    them: owner, due date, tag, dots."""
     details = []
     if entry.owner:
         details.append(AgreementDetail("owner", "owner: ", entry.owner))
@@ -105,6 +113,8 @@ def agreement_details(entry: AgreementEntry) -> tuple[AgreementDetail, ...]:
         details.append(AgreementDetail("due", "due: ", entry.due))
     if entry.tag:
         details.append(AgreementDetail("tag", "", entry.tag))
+    if entry.dots is not None:
+        details.append(AgreementDetail("dots", "", counted(entry.dots, "dot")))
     return tuple(details)
 
 
@@ -141,6 +151,7 @@ class Report:
     sides: tuple[SideTalk, ...]
     counts: tuple[CountTable, ...]
     agreements: tuple[AgreementEntry, ...]
+    """In the order made; most dots first when the room dot-voted on them."""
     scores: tuple[RatingEntry, ...]
     steps: tuple[Section, ...]
     """The parts that steps add through their kind (`StepKind.report`), in agenda order."""
@@ -213,7 +224,13 @@ def build_report(
         )
         sides.append(SideTalk(side.key, side.label, roles.get(side.key, ""), lines))
 
-    agreements = tuple(agreement_entry(ag, session) for ag in session.agreements)
+    dots = dots_given(session)
+    agreements = tuple(
+        replace(agreement_entry(ag, session), dots=dots.get(ag.id, 0))
+        if dots
+        else agreement_entry(ag, session)
+        for ag in sorted(session.agreements, key=lambda ag: -dots.get(ag.id, 0))
+    )
 
     return Report(
         title=session.title,

@@ -3,6 +3,7 @@ what several kinds show (statements, agreements, counts)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from textual import events
@@ -150,11 +151,12 @@ def count_rows(session: Session, taxonomy_key: str, scenario: Scenario) -> BarRo
     ]
 
 
-def agreement_text(agreement: Agreement, session: Session) -> Content:
-    """An agreement's text, then its owner, due date and #tag (`report.agreement_details`)."""
+def agreement_text(agreement: Agreement, session: Session, dots: int | None = None) -> Content:
+    """An agreement's text, then its owner, due date, #tag and `dots` when given
+    (`report.agreement_details`)."""
+    entry = replace(agreement_entry(agreement, session), dots=dots)
     extra = [
-        f"#{d.text}" if d.kind == "tag" else d.label + d.text
-        for d in agreement_details(agreement_entry(agreement, session))
+        f"#{d.text}" if d.kind == "tag" else d.label + d.text for d in agreement_details(entry)
     ]
     return Content.assemble(
         Content(agreement.text), ("   " + " · ".join(extra), "bold") if extra else ""

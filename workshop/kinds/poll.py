@@ -106,6 +106,17 @@ def total(session: Session, step: str) -> int:
     return sum(mark.count for mark in session.marks_in(step))
 
 
+def dots_given(session: Session) -> dict[str, int]:
+    """The dots each agreement got in the session's dot-votes, all of them together, by
+    agreement id; empty when no dot was counted."""
+    votes = {step.key for step in session.steps if step.type == "poll" and is_dot_vote(step)}
+    dots: dict[str, int] = {}
+    for mark in session.marks:
+        if mark.step in votes:
+            dots[mark.item] = dots.get(mark.item, 0) + mark.count
+    return dots if any(dots.values()) else {}
+
+
 def unit(step: Step) -> str:
     """What the room gives each option: "hand", or "dot" when each person has several
     votes or the poll ranks agreements."""
