@@ -37,7 +37,7 @@ def stored_session(data_dir: Path, capture: bool = True) -> str:
     session = store.create_session(scenario, "Acme CRM team")
     store.add_statement(session.id, "marketing", "They never come", step="self-talk")
     if capture:
-        store.go_to_step(session.id, 4)
+        store.go_to_step(session.id, [s.key for s in scenario.steps].index("self-talk"))
     store.close_all()
     return session.id
 

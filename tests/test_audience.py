@@ -106,7 +106,7 @@ async def test_the_room_follows_the_console_and_never_sees_notes(
             await until(cp, lambda: screen.notes_visible, "console notices the audience view")
             assert bar.presenting and screen.query_one("#notes").display
             assert bar.display
-            assert "Next: The situation · 5 min" in str(bar.query_one("#console-next").content)
+            assert "Next: Ground rules · 3 min" in str(bar.query_one("#console-next").content)
             assert "Workshop" in str(bar.query_one("#console-time").content)
 
             await go_to(cp, "venus-brief")

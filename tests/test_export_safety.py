@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from dataclasses import replace
 from datetime import date
 from html.parser import HTMLParser
@@ -93,9 +94,18 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         store.toggle_tag(s.id, st.id, "roles")
         store.toggle_tag(s.id, st.id, "goals")
         store.add_statement(s.id, side, f"{MARK} again")
-    store.add_agreement(s.id, MARK, tag="roles", owner=MARK, due=date(2026, 12, 1))
+    voted = store.add_agreement(s.id, MARK, tag="roles", owner=MARK, due=date(2026, 12, 1))
     store.add_agreement(s.id, MARK)
     store.set_rating(s.id, "opening", "pace", 2, MARK)
+    # the kinds of the 2.0.0 pack: a ticked rule, hands and dots, the call and a better line
+    store.set_mark(s.id, "ground-rules", "inner-voice", True)
+    store.set_mark(s.id, "first-guess", "personality", True, count=5)
+    store.set_mark(s.id, "what-first", voted.id, True, count=7)
+    said = store.add_turn(s.id, "the-call", "marketing", MARK, thought=MARK, speaker=MARK)
+    store.set_turn_tags(s.id, said.id, ("roles",))
+    store.reveal_thoughts(s.id, [said.id])
+    store.add_turn(s.id, "the-call", "it", MARK, thought=MARK, private=True)
+    store.set_mark(s.id, "better-call", said.id, True, value=MARK)
     store.go_to_step(s.id, 2)
     data = to_transcript(store.session(s.id))
     store.close_all()
@@ -107,6 +117,11 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         if step["key"] == "opening":
             step["type"] = "rating"  # Mars & Venus rates nothing; import takes only real ratings
         step["seconds_spent"] = 60.0 * i if i <= 2 else 0.0  # not the test's own timing
+        for item in step.get("items", []):  # checklist items, poll options: a file may say
+            item["label"] = MARK
+    for digest in data["summary"]["steps"].values():  # the options the items name
+        for option in digest["options"] if isinstance(digest, dict) else ():
+            option["label"] = MARK
     return data
 
 
@@ -204,6 +219,7 @@ ALLOWED_TAGS = {
     "line",
 }
 ALLOWED_ATTRIBUTES = {
+    "aria-label",
     "lang",
     "charset",
     "name",
@@ -229,6 +245,12 @@ ALLOWED_ATTRIBUTES = {
     "text-anchor",
 }
 
+NEW_KIND_STEPS = ("ground-rules", "first-guess", "the-call", "better-call", "what-first")
+"""The steps of the checklist, poll, dialogue and reframe kinds `base` fills in."""
+
+ARIA_LABELS = {"ticked", "not ticked"}
+"""The only values an aria-label takes: fixed words, never user text."""
+
 
 @pytest.mark.parametrize("with_pack", [True, False], ids=["with-pack", "without-pack"])
 @pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
@@ -236,7 +258,8 @@ def test_html_keeps_hostile_text_as_text(
     base: dict[str, Any], mars_venus: Scenario, text: str, with_pack: bool
 ) -> None:
     scenario = mars_venus if with_pack else None
-    hostile = _parse(to_html(_session(base, text), scenario))
+    page = to_html(_session(base, text), scenario)
+    hostile = _parse(page)
     benign = _parse(to_html(_session(base, BENIGN), scenario))
 
     assert hostile.shape == benign.shape, "user text changed the structure of the page"
@@ -246,12 +269,18 @@ def test_html_keeps_hostile_text_as_text(
             assert name in ALLOWED_ATTRIBUTES, (tag, name)
             for bad in ("alert", "evil", "javascript", "<", ">", "\u202e", "W" * 10):
                 assert bad not in (value or ""), (tag, name, value)
+            if name == "aria-label":  # a checklist box says what it shows, in our words
+                assert value in ARIA_LABELS, (tag, value)
     assert hostile.styles == [CSS]
 
     body = "".join(hostile.text)
     shown = body.count(text)
     # title (3), scenario, facts (3), sides, tags, statements, speakers, steps, agreements...
     assert shown >= 30, f"only {shown} literal copies of the text"
+    for key in NEW_KIND_STEPS:  # each new kind's own part shows the text, as text
+        part = re.search(rf'<section class="part" id="step-{key}">.*?</section>', page, re.S)
+        assert part is not None, key
+        assert text in "".join(_parse(part.group(0)).text), key
 
 
 @pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import SCENARIOS, SPACINGS_MS, Key, Paste, Terminal, differs, seed
+from tests.harness import SCENARIOS, SPACINGS_MS, Key, Paste, Terminal, differs, run_session, seed
 from workshop.model import Session
 from workshop.store import Store
 
@@ -37,16 +37,7 @@ def run(
 ) -> tuple[Session, str]:
     """Open the session from home, send `keys` and ctrl+q; the stored session and the
     last screen."""
-    terminal = Terminal.session(data_dir, size)
-    try:
-        terminal.send(keys, spacing_ms)
-        status = terminal.quit()
-        screen = terminal.text()
-    finally:
-        terminal.close()
-    output = terminal.output.decode(errors="replace")
-    assert "Traceback" not in output, output[-3000:]
-    assert status == 0, screen
+    screen = run_session(Terminal.session(data_dir, size), keys, spacing_ms)
     return Store(data_dir).load_session(session_id), screen
 
 
@@ -203,7 +194,8 @@ def test_rating_scores_and_evidence(tmp_path: Path, spacing_ms: int) -> None:
     sid = seed(data, "erm", "resistance-map")
     keys = ["2", "down", "3", "²", "３", "٣", "down", "1", "n", "rumour mill", "enter", "down", "0"]
     session, _ = run(data, sid, keys, spacing_ms)
-    items = [item.key for item in SCENARIOS["erm"].steps[2].items]
+    rating = next(step for step in SCENARIOS["erm"].steps if step.key == "resistance-map")
+    items = [item.key for item in rating.items]
     meant = [(items[0], 2, ""), (items[1], 3, ""), (items[2], 1, "rumour mill"), (items[3], 0, "")]
     stored = [(r.item, r.score, r.note) for r in session.ratings]
     check(meant, stored, keys, spacing_ms)
@@ -232,10 +224,15 @@ def test_new_session_form_with_tab_between_fields(tmp_path: Path, spacing_ms: in
 def test_page_bursts_and_typing_into_the_new_step(tmp_path: Path, spacing_ms: int) -> None:
     data = tmp_path / "data"
     sid = seed(data, "mars-venus", "opening")
-    keys = ["pagedown", "pagedown", "f3", "pagedown", "pagedown", "hello room", "enter"]
+    steps = [step.key for step in SCENARIOS["mars-venus"].steps]
+    # From the opening to Venus's card, reveal it, on through Mars's card and the first
+    # guess to the self-talk; back over the poll and forth again.
+    to_venus = ["pagedown"] * steps.index("venus-brief")
+    to_capture = ["pagedown"] * (steps.index("self-talk") - steps.index("venus-brief"))
+    keys = [*to_venus, "f3", *to_capture, "hello room", "enter"]
     keys += ["pagedown", "pageup", "pageup", "pagedown", "more", "pagedown", "pageup", "enter"]
     session, _ = run(data, sid, keys, spacing_ms)
-    meant = (4, ["venus-brief"], ["hello room", "more"])
+    meant = (steps.index("self-talk"), ["venus-brief"], ["hello room", "more"])
     stored = (session.current_step, session.revealed, [st.text for st in session.statements])
     check(meant, stored, keys, spacing_ms)
 
@@ -269,6 +266,7 @@ def test_odd_keys_in_every_step(tmp_path: Path, scenario: str, spacing_ms: int) 
     session, screen = run(data, sid, keys, spacing_ms)
     assert session.current_step == len(pack.steps) - 1, screen
     assert not session.ratings and not session.agreements
+    assert not session.marks and not session.turns  # no tick, count, dot, reframe or turn
     assert [(st.side, st.text) for st in session.statements] == (
         MARS_VENUS_LINES if scenario == "mars-venus" else []
     )

@@ -11,9 +11,10 @@ import pytest
 
 from workshop.cli import main
 from workshop.errors import PackError
-from workshop.kinds import STEP_TYPES
-from workshop.model import Scenario
+from workshop.kinds import STEP_TYPES, checklist, poll
+from workshop.model import Scenario, Step
 from workshop.scenario import BrokenPack, default_scenario, discover, parse_pack
+from workshop.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = Path(__file__).parent / "packs" / "bad"
@@ -39,6 +40,10 @@ def test_shipped_packs_load_without_problems() -> None:
     assert all(s.origin == "built-in" for s in found)
 
 
+def _steps(scenario: Scenario) -> dict[str, Step]:
+    return {step.key: step for step in scenario.steps}
+
+
 def test_mars_venus_matches_the_content_brief(scenarios: dict[str, Scenario]) -> None:
     mv = scenarios["mars-venus"]
     assert [(s.key, s.label) for s in mv.sides] == [("marketing", "Venus"), ("it", "Mars")]
@@ -51,22 +56,82 @@ def test_mars_venus_matches_the_content_brief(scenarios: dict[str, Scenario]) ->
         ("procedures", "3"),
         ("personality", "4"),
     ]
-    assert [s.type for s in mv.steps] == [
-        "brief",
-        "brief",
-        "brief",
-        "brief",
-        "capture",
-        "tag",
-        "summary",
-        "agree",
-        "summary",
+    assert [(s.key, s.type) for s in mv.steps] == [
+        ("opening", "brief"),
+        ("ground-rules", "checklist"),
+        ("situation", "brief"),
+        ("venus-brief", "brief"),
+        ("mars-brief", "brief"),
+        ("first-guess", "poll"),
+        ("self-talk", "capture"),
+        ("clarity-gaps", "tag"),
+        ("rarely-personality", "summary"),
+        ("the-call", "dialogue"),
+        ("better-call", "reframe"),
+        ("next-interaction", "agree"),
+        ("what-first", "poll"),
+        ("close", "summary"),
     ]
-    assert [bool(s.reveal) for s in mv.steps[:4]] == [False, False, True, True]
-    capture, tag = mv.steps[4], mv.steps[5]
-    assert capture.sides == ("marketing", "it")
-    assert tag.taxonomy == "clarity" and tag.source == (capture.key,)
+    steps = _steps(mv)
+    assert [s.key for s in mv.steps if s.reveal] == ["venus-brief", "mars-brief"]
+    assert steps["self-talk"].sides == ("marketing", "it")
+    assert steps["clarity-gaps"].taxonomy == "clarity"
+    assert steps["clarity-gaps"].source == ("self-talk",)
+    # the private-thought rule is agreed before the role-play that can keep a thought private
+    assert "private" in [item.key for item in steps["ground-rules"].items]
+    # the first guess is asked on the four clarity gaps, before the room's own data exists
+    assert steps["first-guess"].taxonomy == "clarity" and steps["first-guess"].prompt
+    assert not steps["first-guess"].options and steps["first-guess"].dots == 1
+    # ... and the reveal puts the guess beside the tags of the room's own lines
+    assert steps["rarely-personality"].show == ("polls", "counts")
+    assert steps["rarely-personality"].taxonomy == "clarity"
+    # the phone call is played by both sides; its thoughts are tagged with the same gaps
+    assert steps["the-call"].sides == ("marketing", "it")
+    assert steps["the-call"].taxonomy == "clarity" and steps["the-call"].prompt
+    assert steps["better-call"].source == ("the-call",) and steps["better-call"].prompt
+    assert steps["next-interaction"].taxonomy == "clarity"
+    # the dot-vote ranks the agreements of the next interaction, three dots a person
+    what_first = steps["what-first"]
+    assert what_first.source == ("next-interaction",) and what_first.dots == 3
+    assert not what_first.options and what_first.taxonomy is None and what_first.prompt
+    assert steps["close"].show == ("time", "counts", "agreements")
     assert all(s.timebox > 0 and s.title and s.text and s.notes for s in mv.steps)
+    assert mv.minutes == 112  # a two-hour slot with room to breathe
+    assert max(s.timebox for s in mv.steps) <= 15
+
+
+def test_mars_venus_new_steps_offer_what_the_room_answers(
+    store: Store, scenarios: dict[str, Scenario]
+) -> None:
+    """A session of the pack: the first guess offers the four gaps, the dot-vote the
+    agreements just made, the ground rules their four items, all unticked."""
+    mv = scenarios["mars-venus"]
+    session = store.create_session(mv, "Kick-off")
+    agreement = store.add_agreement(session.id, "Call before escalating", step="next-interaction")
+    session = store.session(session.id)
+    stored = {step.key: step for step in session.steps}
+    pack = _steps(mv)
+
+    guess = poll.choices(session, stored["first-guess"], pack["first-guess"].source)
+    assert [(o.key, o.label) for o in guess] == [
+        ("roles", "Roles"),
+        ("goals", "Goals"),
+        ("procedures", "Procedures"),
+        ("personality", "Personality"),
+    ]
+    assert poll.unit(pack["first-guess"]) == "hand"
+
+    votes = poll.choices(session, stored["what-first"], pack["what-first"].source)
+    assert [(o.key, o.label) for o in votes] == [(agreement.id, "Call before escalating")]
+    assert poll.unit(pack["what-first"]) == "dot"
+
+    assert [item.label for item in stored["ground-rules"].items] == [
+        "Inner voices are material, not confessions",
+        "No real names in the role-play",
+        "Some thoughts stay private",
+        "Stories stay in the room",
+    ]
+    assert checklist.ticked(session, "ground-rules") == 0
 
 
 def test_erm_matches_the_content_brief(scenarios: dict[str, Scenario]) -> None:
@@ -74,28 +139,49 @@ def test_erm_matches_the_content_brief(scenarios: dict[str, Scenario]) -> None:
     assert [s.key for s in erm.sides] == ["leaders", "employees"]
     assert [t.key for t in erm.taxonomies] == ["knowledge", "practices"]
     assert [len(t.tags) for t in erm.taxonomies] == [5, 5]
-    assert [s.type for s in erm.steps] == [
-        "brief",
-        "capture",
-        "rating",
-        "capture",
-        "agree",
-        "summary",
+    assert [(s.key, s.type) for s in erm.steps] == [
+        ("opening", "brief"),
+        ("ready-before", "poll"),
+        ("sweet-spot", "capture"),
+        ("resistance-map", "rating"),
+        ("know-then-feel", "capture"),
+        ("erm-plan", "agree"),
+        ("ready-after", "poll"),
+        ("close", "summary"),
     ]
-    rating = erm.steps[2]
+    steps = _steps(erm)
+    rating = steps["resistance-map"]
     assert rating.scale == 3
     assert [i.key for i in rating.items] == ["burned", "rumours", "ten-definitions", "hostility"]
-    assert erm.steps[3].taxonomy == "knowledge"
-    assert erm.steps[4].taxonomy == "practices"
-    assert "ratings" in erm.steps[5].show
+    assert steps["know-then-feel"].taxonomy == "knowledge"
+    assert steps["erm-plan"].taxonomy == "practices"
+    # readiness is asked before and after, on the same answers, so the close can compare
+    before, after = steps["ready-before"], steps["ready-after"]
+    assert before.prompt and after.prompt and before.prompt != after.prompt
+    assert [(o.key, o.label) for o in before.options] == [
+        ("ready", "Ready"),
+        ("partly", "Partly"),
+        ("not-yet", "Not yet"),
+        ("cannot-tell", "Hard to say"),
+    ]
+    assert before.options == after.options
+    assert steps["close"].show == ("polls", "counts", "ratings", "agreements", "time")
     assert all(s.timebox > 0 and s.title and s.text and s.notes for s in erm.steps)
 
 
-@pytest.mark.parametrize("name", ["mars-venus.toml", "erm.toml"])
-def test_check_accepts_the_shipped_packs(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("name", "summary"),
+    [
+        ("mars-venus.toml", "mars-venus 2.0.0, 14 steps, 112 minutes"),
+        ("erm.toml", "erm 1.1.0, 8 steps, 112 minutes"),
+    ],
+)
+def test_check_accepts_the_shipped_packs(
+    name: str, summary: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, lines = check(CONTENT / name, capsys)
     assert code == 0
-    assert len(lines) == 1 and lines[0].endswith(" minutes") and ": ok: " in lines[0]
+    assert lines == [f"{CONTENT / name}: ok: {summary}"]
 
 
 # -- malformed packs -----------------------------------------------------------------------
@@ -215,12 +301,12 @@ def test_the_message_of_a_bad_timebox_reads_as_documented() -> None:
     source = (CONTENT / "mars-venus.toml").read_text(encoding="utf-8")
     lines = source.splitlines()
     header = lines.index('key = "mars-brief"')
-    timebox = header + lines[header:].index("timebox = 8")
+    timebox = next(i for i in range(header, len(lines)) if lines[i].startswith("timebox = "))
     lines[timebox] = "timebox = -8"
     with pytest.raises(PackError) as caught:
         parse_pack("\n".join(lines).encode(), "mars-venus.toml")
     assert caught.value.problems == [
-        f"mars-venus.toml:{timebox + 1}: step 4 (mars-brief): field 'timebox' must be a "
+        f"mars-venus.toml:{timebox + 1}: step 5 (mars-brief): field 'timebox' must be a "
         "positive number"
     ]
 

@@ -44,6 +44,21 @@ TAGS = [
 ]
 
 
+GUESS = {"roles": 2, "goals": 1, "procedures": 0, "personality": 9}
+"""The room's first guess, hands per clarity gap."""
+CALL = [
+    ("it", "Hi, I saw you called", "Four voicemails. Here we go.", False),
+    (
+        "marketing",
+        "Your two people missed the meeting again",
+        "IT never takes this seriously",
+        False,
+    ),
+    ("it", "I signed their leave, sorry", "I should have checked the calendar", True),
+]
+"""The phone call: (side, said, thought, private); the last thought private."""
+REFRAMED = "I need IT's view in the room. What can you commit to?"
+
 AGREEMENTS = [
     ("IT sends one person, rotating monthly", "procedures", "IT director", date(2026, 12, 1)),
     ("A ten-minute call before each team meeting", "roles", "VP of Marketing", None),
@@ -69,8 +84,21 @@ def seed(data_dir: Path, scenario_id: str, agreements: int) -> tuple[Store, Sess
         if scenario_id == "mars-venus":
             store.set_tags(session.id, st.id, TAGS[index])
     if scenario_id == "mars-venus":
-        for text, tag, owner, due in AGREEMENTS[:agreements]:
+        agreed = [
             store.add_agreement(session.id, text, tag, owner, due)
+            for text, tag, owner, due in AGREEMENTS[:agreements]
+        ]
+        for tag, count in GUESS.items():
+            store.set_mark(session.id, "first-guess", tag, True, count=count)
+        turns = [
+            store.add_turn(session.id, "the-call", side, said, thought, private)
+            for side, said, thought, private in CALL
+        ]
+        store.set_turn_tags(session.id, turns[1].id, ("goals",))
+        store.reveal_thoughts(session.id, [turns[0].id, turns[1].id])
+        store.set_mark(session.id, "better-call", turns[1].id, True, value=REFRAMED)
+        for agreement, dots in zip(agreed, (2, 4), strict=False):
+            store.set_mark(session.id, "what-first", agreement.id, True, count=dots)
     else:
         store.set_rating(session.id, "resistance-map", "burned", 3, "The 2019 ERP roll-out")
         store.set_rating(session.id, "resistance-map", "rumours", 2)
@@ -133,6 +161,11 @@ class TestMarsVenusSteps:
             ("rarely-personality", ()),
             ("next-interaction", ()),
             ("close", ()),
+            ("ground-rules", ("1", "2")),
+            ("first-guess", ()),
+            ("the-call", ()),
+            ("better-call", ("n",)),
+            ("what-first", ()),
         ],
         ids=[
             "brief",
@@ -143,6 +176,11 @@ class TestMarsVenusSteps:
             "counts",
             "agree",
             "close",
+            "checklist",
+            "poll",
+            "dialogue",
+            "reframe",
+            "dot-vote",
         ],
     )
     def test_step(self, snap_compare, tmp_path: Path, step: str, keys: tuple[str, ...]) -> None:

@@ -65,7 +65,18 @@ class TestAudienceSizes:
 class TestAudienceSteps:
     """The other step types at 100×30, and the waiting screen."""
 
-    @pytest.mark.parametrize("step", ["clarity-gaps", "rarely-personality", "next-interaction"])
+    @pytest.mark.parametrize(
+        "step",
+        [
+            "clarity-gaps",
+            "rarely-personality",
+            "next-interaction",
+            "first-guess",
+            "the-call",
+            "better-call",
+            "what-first",
+        ],
+    )
     def test_step(self, snap_compare, tmp_path: Path, console, step: str) -> None:
         app = seeded_audience(tmp_path / "data", console, step)
         assert snap_compare(app, terminal_size=(100, 30), run_before=room_settles)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.transcript_fixtures import PEOPLE, erm_session, mars_venus_session
+from tests.transcript_fixtures import PEOPLE, erm_session, mars_venus_1, mars_venus_session
 from workshop.cli import main
 from workshop.errors import InvalidTranscript
 from workshop.model import Scenario
@@ -111,6 +111,35 @@ def test_the_json_has_exactly_the_contract_fields(transcript: dict[str, Any]) ->
         "step": None,
     }
     assert transcript["ratings"] == []
+    steps = {step["key"]: step for step in transcript["steps"]}
+    assert list(steps["ground-rules"]) == [*transcript["steps"][0], "items"]
+    assert [item["key"] for item in steps["ground-rules"]["items"]] == [
+        "inner-voice",
+        "no-names",
+        "private",
+        "stays-here",
+    ]
+    assert [item["key"] for item in steps["first-guess"]["items"]] == [
+        "roles",
+        "goals",
+        "procedures",
+        "personality",
+    ]
+    assert "items" not in steps["what-first"]  # a dot-vote: its options are the agreements
+    assert transcript["marks"] == [] and transcript["turns"] == []
+    assert list(transcript["summary"]) == ["tag_counts", "steps"]
+    digests = transcript["summary"]["steps"]
+    assert list(digests) == ["first-guess", "better-call", "what-first"]
+    assert [(o["key"], o["count"]) for o in digests["first-guess"]["options"]] == [
+        ("roles", 0),
+        ("goals", 0),
+        ("procedures", 0),
+        ("personality", 0),
+    ]
+    assert digests["better-call"] == []
+    assert [(o["label"], o["count"]) for o in digests["what-first"]["options"]] == [
+        (ag["text"], 0) for ag in transcript["agreements"]
+    ]
     counts = transcript["summary"]["tag_counts"]
     assert list(counts) == ["marketing", "it", "total"]
     assert counts["marketing"] == {"roles": 1, "goals": 1, "procedures": 0, "personality": 1}
@@ -195,6 +224,19 @@ def test_export_import_export_is_byte_identical(
             ("burned", 3),
             ("hostility", 0),
         }
+        polls = json.loads(second)["summary"]["steps"]
+        assert [(o["key"], o["count"]) for o in polls["ready-before"]["options"]] == [
+            ("not-yet", 6),
+            ("cannot-tell", 3),
+            ("ready", 0),
+            ("partly", 0),
+        ]
+        assert [(o["key"], o["count"]) for o in polls["ready-after"]["options"]] == [
+            ("partly", 5),
+            ("ready", 4),
+            ("not-yet", 0),
+            ("cannot-tell", 0),
+        ]
 
     # and once more, from the imported copy to a third store
     third_dir = tmp_path / "third"
@@ -582,9 +624,18 @@ def test_anonymize_numbers_people_by_first_appearance_consistently(
     owners = [ag["owner"] for ag in data["agreements"]]
     assert owners == ["Participant 2", "Participant 3", "Participant 4", None]
     assert data["agreements"][0]["text"].endswith("; Participant 3 checks the IT seats")
-    # nothing else changes
+    # nothing else changes, but the dot-vote's options: they are the agreements' texts
     plain = to_transcript(store.load_session(mv_id))
-    assert data["summary"] == plain["summary"]
+    assert data["summary"]["tag_counts"] == plain["summary"]["tag_counts"]
+    steps, plain_steps = data["summary"]["steps"], plain["summary"]["steps"]
+    assert list(steps) == list(plain_steps) == ["first-guess", "better-call", "what-first"]
+    assert steps["first-guess"] == plain_steps["first-guess"]
+    assert steps["better-call"] == plain_steps["better-call"]
+    votes = steps["what-first"]["options"]
+    assert [(o["key"], o["count"]) for o in votes] == [
+        (o["key"], o["count"]) for o in plain_steps["what-first"]["options"]
+    ]
+    assert [o["label"] for o in votes] == [ag["text"] for ag in data["agreements"]]
     assert [st["tags"] for st in data["statements"]] == [st["tags"] for st in plain["statements"]]
 
 
@@ -625,8 +676,15 @@ def test_import_keeps_the_order_statements_were_said_in(tmp_path: Path) -> None:
 
 
 def test_a_version_1_transcript_still_imports_and_exports_as_version_2(
-    transcript: dict[str, Any], tmp_path: Path
+    store: Store, tmp_path: Path
 ) -> None:
+    """A /1 file was written before turns, marks and step digests: by a session of the
+    1.0.0 pack, which had no step that keeps them."""
+    sid = mars_venus_session(store, mars_venus_1())
+    transcript = to_transcript(store.load_session(sid))
+    assert transcript["scenario"]["version"] == "1.0.0"
+    assert transcript["marks"] == [] and transcript["turns"] == []
+    assert transcript["summary"]["steps"] == {}
     old = json.loads(json.dumps(transcript))
     old["schema"] = "workshop.transcript/1"
     for field in ("marks", "turns"):

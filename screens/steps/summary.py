@@ -16,6 +16,7 @@ from screens.widgets import (
     Hanging,
     heat_content,
 )
+from workshop.kinds.poll import dots_given
 from workshop.model import Scenario, Session, Step
 
 
@@ -103,7 +104,7 @@ class SummaryParts(Vertical):
         for part in self.step.show:
             yield Label(self.title(part), classes=f"part-title part-{part}")
             if part == "counts":
-                yield Bars()
+                yield Bars(classes="summary-counts")
             elif part == "polls":
                 for step in self.polls:
                     if len(self.polls) > 1:
@@ -146,7 +147,9 @@ class SummaryParts(Vertical):
         """Fill the parts from `session`; `elapsed` is the time spent in the current step."""
         show = self.step.show
         if "counts" in show and self.step.taxonomy:
-            self.query_one(Bars).redraw(count_rows(session, self.step.taxonomy, self.scenario))
+            self.query_one(".summary-counts", Bars).redraw(
+                count_rows(session, self.step.taxonomy, self.scenario)
+            )
         if "time" in show:
             rows = []
             for index, (time, step) in enumerate(
@@ -157,8 +160,13 @@ class SummaryParts(Vertical):
                 rows.append((Content(f"{index + 1:>2}. "), Content(f"{time.title} · {minutes}")))
             self.query_one(".summary-time", Hanging).redraw(rows)
         if "agreements" in show:
+            dots = dots_given(session)  # dot-voted: most dots first, each with its dots
+            ranked = sorted(session.agreements, key=lambda a: -dots.get(a.id, 0))
             self.query_one(".summary-agreements", Hanging).redraw(
-                [(Content("☐ "), agreement_text(a, session)) for a in session.agreements]
+                [
+                    (Content("☐ "), agreement_text(a, session, dots.get(a.id, 0) if dots else None))
+                    for a in ranked
+                ]
             )
         if "ratings" in show:
             rows = []
