@@ -21,6 +21,7 @@ from screens.widgets import CaptureBox
 from tests.conftest import Clock
 from tests.harness import Terminal, differs, seed, workshop_command
 from tests.pilot import go_to, new_session, type_line, type_text, until
+from tests.test_snapshots import CALL, GUESS, REFRAMED
 from workshop.cli import main
 from workshop.scenario import discover
 from workshop.store import Store
@@ -36,21 +37,9 @@ MARS = [
     "One person, not two, and they rotate",
     "She will have to be more flexible",
 ]
-CALL = [
-    # (side, said, thought, private)
-    ("it", "Hi, I saw you called", "Four voicemails. Here we go.", False),
-    (
-        "marketing",
-        "Your two people missed the meeting again",
-        "IT never takes this seriously",
-        False,
-    ),
-    ("it", "I signed their leave, sorry", "Zorblax", True),  # one word, to look for anywhere
-]
-PRIVATE = "Zorblax"
-REFRAMED = "I need IT's view in the room. What can you commit to?"
+PRIVATE = CALL[2][2]
+"""The private thought of the call: in no export unless asked for."""
 AGREED = ["IT sends one person, rotating monthly", "A ten-minute call before each meeting"]
-GUESS = {"roles": 2, "goals": 1, "procedures": 0, "personality": 9}
 
 
 def pack():
