@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from workshop.kinds import agenda_step
+from workshop.kinds import KINDS, agenda_step
 from workshop.model import Scenario, Session
 from workshop.text import counted
 
@@ -56,18 +56,6 @@ def check_resume(session: Session, scenario: Scenario | None) -> list[str]:
                 f"The side '{key}' is not in the pack, "
                 f"and this session has {counted(said[key], 'statement')} from it."
             )
-    for step_key, side_key in sorted({(st.step, st.side) for st in session.statements if st.step}):
-        step = steps.get(step_key)
-        if step is not None and step.type == "capture" and side_key in side_keys:
-            if side_key not in step.sides:
-                n = sum(
-                    1 for st in session.statements if (st.step, st.side) == (step_key, side_key)
-                )
-                problems.append(
-                    f"The step '{step_key}' no longer captures the side '{side_key}', "
-                    f"which has {counted(n, 'statement')} in it."
-                )
-
     tag_keys = {tag.key for tag in scenario.tags}
     tagged = Counter(tag for st in session.statements for tag in set(st.tags))
     agreed = Counter(ag.tag for ag in session.agreements if ag.tag)
@@ -85,15 +73,11 @@ def check_resume(session: Session, scenario: Scenario | None) -> list[str]:
             f"and this session has {' and '.join(u for u in uses if u)}."
         )
 
-    for step_key, item_key in dict.fromkeys((r.step, r.item) for r in session.ratings):
-        step = steps.get(step_key)
-        if step is None or step.type != "rating":
-            continue  # already said: the step is gone or changed type
-        if item_key not in {item.key for item in step.items}:
-            problems.append(
-                f"The rating item '{item_key}' of the step '{step_key}' is no longer in the "
-                "pack, and this session has a score for it."
-            )
+    for old in session.steps:  # what each kind's data needs of its step
+        new = steps.get(old.key)
+        fits = KINDS[new.type].fits if new is not None and new.type == old.type else None
+        if new is not None and fits is not None:
+            problems += fits(session, new, scenario)
     return problems
 
 

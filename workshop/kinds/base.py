@@ -89,6 +89,10 @@ CheckMark = Callable[[Mark, StepTime, Session], str | None]
 Remember = Callable[[Step, Scenario], tuple[KeyLabel, ...]]
 """The items a new session keeps of a step (StepTime.items)."""
 
+Fits = Callable[[Session, Step, Scenario], list[str]]
+"""What of the session's data in the step the pack's step (of the same key and kind, in
+the pack `scenario`) no longer holds, a sentence each; empty: it fits (`check_resume`)."""
+
 
 def remember_nothing(step: Step, scenario: Scenario) -> tuple[KeyLabel, ...]:
     """A kind whose transcripts need nothing of the pack's step."""
@@ -127,6 +131,8 @@ class StepKind:
     """Whether its steps hold the Turns of a dialogue."""
     digest: Digest | None = None
     """Its entry in the JSON transcript's `summary.steps` (None: it has none)."""
+    fits: Fits | None = None
+    """What a session's data in its steps needs of a newer pack (None: only the step)."""
 
 
 def pack_step(scenario: Scenario | None, key: str) -> Step | None:

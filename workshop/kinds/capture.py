@@ -1,7 +1,8 @@
 """The capture step: the room voices each side's self-talk; statements are stored."""
 
 from workshop.kinds.base import Around, PackStep, StepKind
-from workshop.model import Step
+from workshop.model import Scenario, Session, Step
+from workshop.text import counted
 
 
 def _rules(table: PackStep, step: Step, around: Around) -> None:
@@ -10,4 +11,17 @@ def _rules(table: PackStep, step: Step, around: Around) -> None:
         table.add(f"a capture step needs 'sides', e.g. sides = [{example}]", "sides")
 
 
-KIND = StepKind("capture", fields=("sides", "prompt", "taxonomy"), rules=_rules)
+def _fits(session: Session, step: Step, scenario: Scenario) -> list[str]:
+    """The pack's sides the step no longer captures that have statements in it (a side
+    gone from the pack altogether is said once, for the whole session)."""
+    said = [st.side for st in session.statements if st.step == step.key]
+    pack_sides = {side.key for side in scenario.sides}
+    return [
+        f"The step '{step.key}' no longer captures the side '{side}', "
+        f"which has {counted(said.count(side), 'statement')} in it."
+        for side in sorted(set(said))
+        if side in pack_sides and side not in step.sides
+    ]
+
+
+KIND = StepKind("capture", fields=("sides", "prompt", "taxonomy"), rules=_rules, fits=_fits)
