@@ -398,7 +398,7 @@ def render_html(report: Report, language: str = "en") -> str:
     if not report.agreements:
         out.append('<p class="empty">No agreements were recorded.</p>')
     else:
-        if any(action.dots is not None for action in report.agreements):
+        if report.ranked_by_dots:
             out.append(f"<p>{_e(RANKED)}</p>")
         out.append('<ul class="checklist">')
         for action in report.agreements:

@@ -161,7 +161,7 @@ def render_markdown(report: Report) -> str:
         out.append("")
 
     out += ["## Agreements", ""]
-    if any(action.dots is not None for action in report.agreements):
+    if report.ranked_by_dots:
         out += [f"*{md_text(RANKED)}*", ""]
     if not report.agreements:
         out += ["*No agreements were recorded.*", ""]

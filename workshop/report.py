@@ -13,7 +13,7 @@ from datetime import datetime
 from workshop.anonymize import anonymized
 from workshop.kinds import KINDS
 from workshop.kinds.base import Section, pack_step
-from workshop.kinds.poll import dots_given
+from workshop.kinds.poll import agreements_by_dots
 from workshop.model import Agreement, Rating, Scenario, Session
 from workshop.text import counted
 
@@ -157,6 +157,11 @@ class Report:
     """The parts that steps add through their kind (`StepKind.report`), in agenda order."""
     definitions: tuple[Definitions, ...]
 
+    @property
+    def ranked_by_dots(self) -> bool:
+        """Whether the agreements are in the room's dot-vote order (each with its dots)."""
+        return any(entry.dots is not None for entry in self.agreements)
+
 
 def when(moment: datetime) -> str:
     """`moment` as "2026-11-23 09:00 (UTC+01:00)", in its own offset."""
@@ -224,12 +229,9 @@ def build_report(
         )
         sides.append(SideTalk(side.key, side.label, roles.get(side.key, ""), lines))
 
-    dots = dots_given(session)
     agreements = tuple(
-        replace(agreement_entry(ag, session), dots=dots.get(ag.id, 0))
-        if dots
-        else agreement_entry(ag, session)
-        for ag in sorted(session.agreements, key=lambda ag: -dots.get(ag.id, 0))
+        replace(agreement_entry(agreement, session), dots=dots)
+        for agreement, dots in agreements_by_dots(session)
     )
 
     return Report(

@@ -16,7 +16,7 @@ from screens.widgets import (
     Hanging,
     heat_content,
 )
-from workshop.kinds.poll import dots_given
+from workshop.kinds.poll import agreements_by_dots
 from workshop.model import Scenario, Session, Step
 
 
@@ -160,12 +160,10 @@ class SummaryParts(Vertical):
                 rows.append((Content(f"{index + 1:>2}. "), Content(f"{time.title} · {minutes}")))
             self.query_one(".summary-time", Hanging).redraw(rows)
         if "agreements" in show:
-            dots = dots_given(session)  # dot-voted: most dots first, each with its dots
-            ranked = sorted(session.agreements, key=lambda a: -dots.get(a.id, 0))
             self.query_one(".summary-agreements", Hanging).redraw(
                 [
-                    (Content("☐ "), agreement_text(a, session, dots.get(a.id, 0) if dots else None))
-                    for a in ranked
+                    (Content("☐ "), agreement_text(agreement, session, dots))
+                    for agreement, dots in agreements_by_dots(session)
                 ]
             )
         if "ratings" in show:

@@ -11,7 +11,7 @@ from typing import Any
 
 from workshop.kinds.base import Around, Bar, PackStep, Section, StepKind
 from workshop.limits import MAX_PEOPLE, printable_key
-from workshop.model import KeyLabel, Mark, Scenario, Session, Step, StepTime
+from workshop.model import Agreement, KeyLabel, Mark, Scenario, Session, Step, StepTime
 from workshop.text import counted
 
 SOURCES_OF_OPTIONS = ("options", "taxonomy", "source")
@@ -106,7 +106,7 @@ def total(session: Session, step: str) -> int:
     return sum(mark.count for mark in session.marks_in(step))
 
 
-def dots_given(session: Session) -> dict[str, int]:
+def _dots_given(session: Session) -> dict[str, int]:
     """The dots each agreement got in the session's dot-votes, all of them together, by
     agreement id; empty when no dot was counted."""
     votes = {step.key for step in session.steps if step.type == "poll" and is_dot_vote(step)}
@@ -115,6 +115,16 @@ def dots_given(session: Session) -> dict[str, int]:
         if mark.step in votes:
             dots[mark.item] = dots.get(mark.item, 0) + mark.count
     return dots if any(dots.values()) else {}
+
+
+def agreements_by_dots(session: Session) -> list[tuple[Agreement, int | None]]:
+    """The session's agreements with their dots, most dots first (ties in the order made);
+    in the order made, with no dots (None), when the room dot-voted on none."""
+    dots = _dots_given(session)
+    if not dots:
+        return [(agreement, None) for agreement in session.agreements]
+    ranked = sorted(session.agreements, key=lambda agreement: -dots.get(agreement.id, 0))
+    return [(agreement, dots.get(agreement.id, 0)) for agreement in ranked]
 
 
 def unit(step: Step) -> str:
