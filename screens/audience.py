@@ -26,7 +26,7 @@ from screens.widgets import (
 from workshop import presence
 from workshop.errors import AmbiguousSessionId, SessionDamaged, SessionNotFound
 from workshop.model import Scenario, Session, Step
-from workshop.resume import check_resume, on_pack
+from workshop.resume import check_resume, on_pack, same_agenda
 from workshop.store import Store
 from workshop.text import clock_text
 
@@ -189,9 +189,9 @@ class AudienceScreen(Screen[None]):
 
     def _on_installed_pack(self, session: Session) -> Session:
         """`session` with the agenda of the installed version of its pack when that fits
-        (`resume.on_pack`), as the console runs it."""
+        (`resume.on_pack`), as the console runs it. `_scenario` says why when it does not."""
         scenario = host(self).scenarios.get(session.scenario_id)
-        if scenario is None or check_resume(session, scenario):
+        if scenario is None or same_agenda(session, scenario) or check_resume(session, scenario):
             return session
         return on_pack(session, scenario)
 

@@ -81,12 +81,17 @@ def check_resume(session: Session, scenario: Scenario | None) -> list[str]:
     return problems
 
 
+def same_agenda(session: Session, scenario: Scenario) -> bool:
+    """Whether the session's agenda has the steps of `scenario`, in its order."""
+    return [s.key for s in session.steps] == [s.key for s in scenario.steps]
+
+
 def on_pack(session: Session, scenario: Scenario) -> Session:
     """`session` with the agenda of `scenario`, a version of its pack that `check_resume`
     found fitting: each step where the pack now puts it, the steps the pack added not yet
     entered, the time and items of the others kept, the step being run still the current
     one, and the pack's version; `session` itself when its agenda already is the pack's."""
-    if [s.key for s in session.steps] == [s.key for s in scenario.steps]:
+    if same_agenda(session, scenario):
         return session
     kept = {step.key: step for step in session.steps}
     steps = [kept.get(step.key) or agenda_step(step, scenario, None) for step in scenario.steps]
