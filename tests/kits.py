@@ -264,9 +264,14 @@ def refused(
 
 
 def markdown_table(markdown: str, heading: str) -> list[list[str]]:
-    """The cells of the first table under `heading`, row by row (header first)."""
+    """The cells of the first table under the heading `heading` (not a cell that reads the
+    same, as a step's title does in the agenda), row by row (header first)."""
     tokens = MarkdownIt().enable("table").parse(markdown)
-    start = next(i for i, t in enumerate(tokens) if t.type == "inline" and t.content == heading)
+    start = next(
+        i
+        for i, t in enumerate(tokens)
+        if t.type == "inline" and t.content == heading and tokens[i - 1].type == "heading_open"
+    )
     rows: list[list[str]] = []
     row: list[str] | None = None
     for token in tokens[start:]:

@@ -8,23 +8,19 @@ store); its twin in a real terminal is `test_pty_keys.test_the_whole_flagship_at
 from __future__ import annotations
 
 import json
-import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
 from tinydb import TinyDB
 
 from screens.app import build_app
 from screens.steps.dialogue import DialogueBox
 from screens.widgets import CaptureBox
 from tests.conftest import Clock
-from tests.harness import Terminal, differs, seed, workshop_command
+from tests.kits import markdown_table, section_of
 from tests.pilot import go_to, new_session, type_line, type_text, until
 from tests.test_snapshots import CALL, GUESS, REFRAMED
 from workshop.cli import main
 from workshop.scenario import discover
-from workshop.store import Store
 from workshop.transcript import parse_transcript
 
 VENUS = [
@@ -51,38 +47,6 @@ async def open_thought(pilot) -> DialogueBox:
     box = pilot.app.screen.view.query_one(DialogueBox)
     await until(pilot, lambda: box.has_focus, "the thought box")
     return box
-
-
-class Cells(HTMLParser):
-    """The text of every table cell, row by row, and every <h2>."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[list[str]] = []
-        self.headings: list[str] = []
-        self._cell: list[str] | None = None
-        self._h2: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        if tag == "tr":
-            self.rows.append([])
-        elif tag in ("td", "th"):
-            self._cell = []
-        elif tag == "h2":
-            self._h2 = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._cell is not None:
-            self.rows[-1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "h2" and self._h2 is not None:
-            self.headings.append(" ".join("".join(self._h2).split()))
-            self._h2 = None
-
-    def handle_data(self, data: str) -> None:
-        for part in (self._cell, self._h2):
-            if part is not None:
-                part.append(data)
 
 
 async def walk(pilot, app) -> str:
@@ -236,13 +200,15 @@ async def test_the_whole_flagship_is_stored_and_exported(data_dir: Path) -> None
     # Markdown: the call as said | thought, the reframe as before → after, the polls ranked.
     md = exported(data_dir, sid, "md")
     assert PRIVATE not in md
-    rows = [line for line in md.splitlines() if line.startswith("|")]
-    assert any(CALL[1][1] in r and CALL[1][2] in r for r in rows), rows
-    assert any(CALL[1][1] in r and REFRAMED in r for r in rows), rows
-    first_guess = [r for r in rows if "Personality" in r and "█" in r]
-    assert first_guess and first_guess[0].split("|")[1].strip() == "1"  # ranked first
-    dots = [r.split("|")[2].strip() for r in rows if any(a in r for a in AGREED) and "█" in r]
-    assert dots == [AGREED[1], AGREED[0]]
+    call = markdown_table(md, "The phone call")
+    assert call[0] == ["Side", "Said", "Thought"]
+    assert [row[1] for row in call[1:]] == [said for _, said, _, _ in CALL]
+    assert CALL[1][2] in call[2][2] and call[3][2] == "(private)"
+    assert markdown_table(md, "Say it better")[1] == ["Venus", CALL[1][1], REFRAMED]
+    guess_rows = markdown_table(md, "First guess")[1:]
+    assert [row[:3] for row in guess_rows[:2]] == [["1", "Personality", "9"], ["2", "Roles", "2"]]
+    dot_rows = markdown_table(md, "What first?")[1:]
+    assert [row[1:3] for row in dot_rows] == [[AGREED[1], "4"], [AGREED[0], "2"]]
     agreed = md.split("## Agreements", 1)[1].split("\n## ", 1)[0]
     assert [line for line in agreed.splitlines() if line.startswith("- [ ]")] == [
         f"- [ ] {AGREED[1]} — 4 dots",
@@ -250,94 +216,10 @@ async def test_the_whole_flagship_is_stored_and_exported(data_dir: Path) -> None
     ]
 
     # HTML, parsed: the same, cell by cell.
-    cells = Cells()
-    cells.feed(exported(data_dir, sid, "html"))
-    assert PRIVATE not in " ".join(" ".join(r) for r in cells.rows)
-    said_thought = [r for r in cells.rows if CALL[1][1] in r]
+    html = exported(data_dir, sid, "html")
+    assert PRIVATE not in html
+    call_cells = section_of(html, "step-the-call").rows
+    said_thought = [row for row in call_cells if CALL[1][1] in row]
     assert said_thought and CALL[1][2] in " ".join(said_thought[0])
-    ranked = [r[1] for r in cells.rows if len(r) > 2 and r[1] in AGREED]
+    ranked = [row[1] for row in section_of(html, "step-what-first").rows[1:]]
     assert ranked == [AGREED[1], AGREED[0]]
-    assert "The phone call" in " ".join(cells.headings)
-
-
-# -- in a real terminal ----------------------------------------------------------------------
-
-PTY_LINES = [("marketing", text) for text in VENUS] + [("it", text) for text in MARS]
-
-
-def flagship_keys() -> list[str]:
-    """From the first guess to the dot-vote, as the Pilot walk above, then the close."""
-    keys = ["2", "enter", "1", "enter", "enter", "9", "enter"]  # the first guess
-    keys += ["pagedown"] * 4  # self-talk, the gaps, rarely personality, the call
-    side = "marketing"
-    for turn_side, said, thought, _ in CALL:
-        if turn_side != side:
-            keys.append("tab")
-            side = turn_side
-        keys += [said, "enter", "ctrl+t", thought, "enter"]
-    keys += ["escape", "p", "up", "2", "R"]  # private, tagged, revealed
-    keys += ["pagedown", "n", "enter", REFRAMED, "enter"]  # say it better
-    keys += ["pagedown", "a", AGREED[0], "enter", "a", AGREED[1], "enter"]
-    keys += ["pagedown", "2", "down", "4", "pagedown"]  # three dots each, then the close
-    return keys
-
-
-@pytest.mark.pty
-@pytest.mark.parametrize("spacing_ms", (0, 10, 50))
-def test_the_whole_flagship_at_any_spacing(tmp_path: Path, spacing_ms: int) -> None:
-    """The same walk in the installed `workshop`, typed in one burst, at 10 and at 50 ms a key;
-    the three exports by the installed command line."""
-    data = tmp_path / "data"
-    sid = seed(data, "mars-venus", "first-guess", PTY_LINES)
-    keys = flagship_keys()
-    terminal = Terminal.session(data)
-    try:
-        terminal.send(keys, spacing_ms)
-        terminal.wait_for("Close: avoid the trap")
-        status = terminal.quit()
-    finally:
-        terminal.close()
-    output = terminal.output.decode(errors="replace")
-    assert "Traceback" not in output and status == 0, output[-3000:]
-
-    session = Store(data).load_session(sid)
-    ids = [turn.id for turn in session.turns]
-    agreed = {ag.text: ag.id for ag in session.agreements}
-    meant = (
-        len(pack().steps) - 1,
-        [(t.side, t.said, t.thought, t.private) for t in session.turns],
-        [t.revealed for t in session.turns],
-        [t.tags for t in session.turns],
-        {(m.step, m.item): m.value or m.count for m in session.marks},
-    )
-    wanted = (
-        len(pack().steps) - 1,
-        CALL,
-        [True, True, False],
-        [(), ("goals",), ()],
-        {("first-guess", tag): n for tag, n in GUESS.items() if n}
-        | {("better-call", ids[1] if ids else ""): REFRAMED}
-        | {
-            ("what-first", agreed.get(AGREED[0], "")): 2,
-            ("what-first", agreed.get(AGREED[1], "")): 4,
-        },
-    )
-    assert meant == wanted, differs(wanted, meant, keys, spacing_ms)
-
-    command = workshop_command()
-    for fmt in ("json", "md", "html"):
-        out = tmp_path / f"transcript.{fmt}"
-        done = subprocess.run(
-            [command, "--data-dir", str(data), "export", sid, "--format", fmt, "-o", str(out)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert done.returncode == 0, done.stderr
-        text = out.read_text(encoding="utf-8")
-        assert PRIVATE not in text and CALL[1][2] in text and REFRAMED.split("'")[0] in text
-    doc = json.loads((tmp_path / "transcript.json").read_text(encoding="utf-8"))
-    assert [o["label"] for o in doc["summary"]["steps"]["what-first"]["options"]] == [
-        AGREED[1],
-        AGREED[0],
-    ]
