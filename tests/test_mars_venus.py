@@ -2,25 +2,29 @@
 a real store, then exported in all three formats and read back with real parsers.
 
 The one keystroke walk of this workshop (every other app test seeds its state through the
-store); its twin in a real terminal is `test_pty_keys.test_the_whole_flagship_at_any_spacing`.
+store); its twin in a real terminal is `test_the_whole_flagship_at_any_spacing` below.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
+import pytest
 from tinydb import TinyDB
 
 from screens.app import build_app
 from screens.steps.dialogue import DialogueBox
 from screens.widgets import CaptureBox
 from tests.conftest import Clock
+from tests.harness import Terminal, differs, seed, workshop_command
 from tests.kits import markdown_table, section_of
 from tests.pilot import go_to, new_session, type_line, type_text, until
 from tests.test_snapshots import CALL, GUESS, REFRAMED
 from workshop.cli import main
 from workshop.scenario import discover
+from workshop.store import Store
 from workshop.transcript import parse_transcript
 
 VENUS = [
@@ -223,3 +227,87 @@ async def test_the_whole_flagship_is_stored_and_exported(data_dir: Path) -> None
     assert said_thought and CALL[1][2] in " ".join(said_thought[0])
     ranked = [row[1] for row in section_of(html, "step-what-first").rows[1:]]
     assert ranked == [AGREED[1], AGREED[0]]
+    assert 'id="step-the-call"><h2><span class="u">The phone call</span></h2>' in html
+
+
+# -- in a real terminal ----------------------------------------------------------------------
+
+PTY_LINES = [("marketing", text) for text in VENUS] + [("it", text) for text in MARS]
+
+
+def flagship_keys() -> list[str]:
+    """From the first guess to the dot-vote, as the Pilot walk above, then the close."""
+    keys = ["2", "enter", "1", "enter", "enter", "9", "enter"]  # the first guess
+    keys += ["pagedown"] * 4  # self-talk, the gaps, rarely personality, the call
+    side = "marketing"
+    for turn_side, said, thought, _ in CALL:
+        if turn_side != side:
+            keys.append("tab")
+            side = turn_side
+        keys += [said, "enter", "ctrl+t", thought, "enter"]
+    keys += ["escape", "p", "up", "2", "R"]  # private, tagged, revealed
+    keys += ["pagedown", "n", "enter", REFRAMED, "enter"]  # say it better
+    keys += ["pagedown", "a", AGREED[0], "enter", "a", AGREED[1], "enter"]
+    keys += ["pagedown", "2", "down", "4", "pagedown"]  # three dots each, then the close
+    return keys
+
+
+@pytest.mark.pty
+@pytest.mark.parametrize("spacing_ms", (0, 10, 50))
+def test_the_whole_flagship_at_any_spacing(tmp_path: Path, spacing_ms: int) -> None:
+    """The same walk in the installed `workshop`, typed in one burst, at 10 and at 50 ms a key;
+    the three exports by the installed command line."""
+    data = tmp_path / "data"
+    sid = seed(data, "mars-venus", "first-guess", PTY_LINES)
+    keys = flagship_keys()
+    terminal = Terminal.session(data)
+    try:
+        terminal.send(keys, spacing_ms)
+        terminal.wait_for("Close: avoid the trap")
+        status = terminal.quit()
+    finally:
+        terminal.close()
+    output = terminal.output.decode(errors="replace")
+    assert "Traceback" not in output and status == 0, output[-3000:]
+
+    session = Store(data).load_session(sid)
+    ids = [turn.id for turn in session.turns]
+    agreed = {ag.text: ag.id for ag in session.agreements}
+    meant = (
+        len(pack().steps) - 1,
+        [(t.side, t.said, t.thought, t.private) for t in session.turns],
+        [t.revealed for t in session.turns],
+        [t.tags for t in session.turns],
+        {(m.step, m.item): m.value or m.count for m in session.marks},
+    )
+    wanted = (
+        len(pack().steps) - 1,
+        CALL,
+        [True, True, False],
+        [(), ("goals",), ()],
+        {("first-guess", tag): n for tag, n in GUESS.items() if n}
+        | {("better-call", ids[1] if ids else ""): REFRAMED}
+        | {
+            ("what-first", agreed.get(AGREED[0], "")): 2,
+            ("what-first", agreed.get(AGREED[1], "")): 4,
+        },
+    )
+    assert meant == wanted, differs(wanted, meant, keys, spacing_ms)
+
+    command = workshop_command()
+    for fmt in ("json", "md", "html"):
+        out = tmp_path / f"transcript.{fmt}"
+        done = subprocess.run(
+            [command, "--data-dir", str(data), "export", sid, "--format", fmt, "-o", str(out)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        text = out.read_text(encoding="utf-8")
+        assert PRIVATE not in text and CALL[1][2] in text and REFRAMED.split("'")[0] in text
+    doc = json.loads((tmp_path / "transcript.json").read_text(encoding="utf-8"))
+    assert [o["label"] for o in doc["summary"]["steps"]["what-first"]["options"]] == [
+        AGREED[1],
+        AGREED[0],
+    ]
